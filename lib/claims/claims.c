@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bs/bs.h"
+#include "claims/claims.h"
+
+/*
+ * Every claim name, in one table.  Normalized names first (DESIGN §3),
+ * then one block per platform under its namespace.  Add rows; never
+ * rename one (policies refer to them).
+ */
+static const struct vouch_claim_def claim_defs[] = {
+	{ "platform", VOUCH_CLAIM_STRING, "platform name: sim, snp, tdx, sgx, tpm, cca" },
+	{ "measurement", VOUCH_CLAIM_BYTES, "launch measurement of the workload" },
+	{ "signer", VOUCH_CLAIM_BYTES, "identity of the workload's signer, where the platform has one" },
+	{ "debug", VOUCH_CLAIM_BOOL, "true when the TEE runs in a debug mode" },
+	{ "tcb.status", VOUCH_CLAIM_STRING, "TCB status from vendor collateral" },
+	{ "report_data", VOUCH_CLAIM_BYTES, "64 bytes chosen by the workload, bound into the evidence" },
+	{ "host_data", VOUCH_CLAIM_BYTES, "data chosen by the host at launch" },
+	{ "chip_id", VOUCH_CLAIM_BYTES, "identifier of the attesting chip" },
+	{ "root_key_id", VOUCH_CLAIM_BYTES, "SHA-256 of the trust anchor public key the evidence chained to" },
+	{ "profile", VOUCH_CLAIM_STRING, "vouch build profile: debug, test, staging, production" },
+	/* sim */
+	{ "sim.version", VOUCH_CLAIM_INT, "sim report layout version" },
+	{ "sim.flags", VOUCH_CLAIM_INT, "sim report flags word" },
+	{ "sim.tcb_svn", VOUCH_CLAIM_INT, "sim TCB security version number" },
+	{ "sim.time", VOUCH_CLAIM_INT, "sim report creation time, Unix seconds" },
+};
+
+struct claim {
+	const struct vouch_claim_def	*def;
+	union {
+		bool		 b;
+		int64_t		 i;
+		char		*s;
+		struct {
+			uint8_t	*p;
+			size_t	 n;
+		} bytes;
+	} v;
+};
+
+struct vouch_claims {
+	struct claim	*items;
+	size_t		 n;
+	size_t		 cap;
+};
+
+const struct vouch_claim_def *
+vouch_claim_def_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(claim_defs) / sizeof(claim_defs[0]); i++) {
+		if (strcmp(claim_defs[i].name, name) == 0) {
+			return &claim_defs[i];
+		}
+	}
+	return NULL;
+}
+
+const struct vouch_claim_def *
+vouch_claim_def_at(size_t i)
+{
+	if (i >= sizeof(claim_defs) / sizeof(claim_defs[0])) {
+		return NULL;
+	}
+	return &claim_defs[i];
+}
+
+struct vouch_claims *
+vouch_claims_new(void)
+{
+	return calloc(1, sizeof(struct vouch_claims));
+}
+
+void
+vouch_claims_free(struct vouch_claims *c)
+{
+	size_t i;
+
+	if (c == NULL) {
+		return;
+	}
+	for (i = 0; i < c->n; i++) {
+		if (c->items[i].def->type == VOUCH_CLAIM_STRING) {
+			free(c->items[i].v.s);
+		} else if (c->items[i].def->type == VOUCH_CLAIM_BYTES) {
+			free(c->items[i].v.bytes.p);
+		}
+	}
+	free(c->items);
+	free(c);
+}
+
+static const struct claim *
+find(const struct vouch_claims *c, const char *name)
+{
+	size_t i;
+
+	if (c == NULL) {
+		return NULL;
+	}
+	for (i = 0; i < c->n; i++) {
+		if (strcmp(c->items[i].def->name, name) == 0) {
+			return &c->items[i];
+		}
+	}
+	return NULL;
+}
+
+/* Reserve a sorted slot for |name| of |type|; NULL with the error set. */
+static struct claim *
+slot(struct vouch_ctx *ctx, struct vouch_claims *c, const char *name,
+    enum vouch_claim_type type, enum vouch_err *rv)
+{
+	const struct vouch_claim_def *def;
+	struct claim *items;
+	size_t pos;
+
+	def = vouch_claim_def_find(name);
+	if (def == NULL || def->type != type) {
+		*rv = vouch_fail(ctx, VOUCH_ERR_INTERNAL,
+		    "claim %s is not defined with this type", name);
+		return NULL;
+	}
+	if (find(c, name) != NULL) {
+		*rv = vouch_fail(ctx, VOUCH_ERR_INTERNAL, "claim %s set twice",
+		    name);
+		return NULL;
+	}
+	if (c->n >= VOUCH_CLAIMS_MAX) {
+		*rv = vouch_fail(ctx, VOUCH_ERR_INTERNAL, "too many claims");
+		return NULL;
+	}
+	if (c->n == c->cap) {
+		items = vouch_reallocarray(c->items, c->cap == 0 ? 16 : c->cap * 2,
+		    sizeof(*items));
+		if (items == NULL) {
+			*rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
+			return NULL;
+		}
+		c->items = items;
+		c->cap = c->cap == 0 ? 16 : c->cap * 2;
+	}
+	for (pos = 0; pos < c->n; pos++) {
+		if (strcmp(name, c->items[pos].def->name) < 0) {
+			break;
+		}
+	}
+	memmove(&c->items[pos + 1], &c->items[pos],
+	    (c->n - pos) * sizeof(c->items[0]));
+	memset(&c->items[pos], 0, sizeof(c->items[pos]));
+	c->items[pos].def = def;
+	c->n++;
+	*rv = VOUCH_OK;
+	return &c->items[pos];
+}
+
+enum vouch_err
+vouch_claims_set_bool(struct vouch_ctx *ctx, struct vouch_claims *c,
+    const char *name, bool v)
+{
+	enum vouch_err rv;
+	struct claim *s = slot(ctx, c, name, VOUCH_CLAIM_BOOL, &rv);
+
+	if (s != NULL) {
+		s->v.b = v;
+	}
+	return rv;
+}
+
+enum vouch_err
+vouch_claims_set_int(struct vouch_ctx *ctx, struct vouch_claims *c,
+    const char *name, int64_t v)
+{
+	enum vouch_err rv;
+	struct claim *s = slot(ctx, c, name, VOUCH_CLAIM_INT, &rv);
+
+	if (s != NULL) {
+		s->v.i = v;
+	}
+	return rv;
+}
+
+/* Undo the slot most recently reserved for |name| (allocation failed). */
+static void
+unslot(struct vouch_claims *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		if (strcmp(c->items[i].def->name, name) == 0) {
+			memmove(&c->items[i], &c->items[i + 1],
+			    (c->n - i - 1) * sizeof(c->items[0]));
+			c->n--;
+			return;
+		}
+	}
+}
+
+enum vouch_err
+vouch_claims_set_string(struct vouch_ctx *ctx, struct vouch_claims *c,
+    const char *name, const char *v)
+{
+	enum vouch_err rv;
+	struct claim *s;
+	size_t len = strnlen(v, VOUCH_CLAIM_STRING_MAX + 1);
+
+	if (len > VOUCH_CLAIM_STRING_MAX) {
+		return vouch_fail(ctx, VOUCH_ERR_INTERNAL, "claim %s too long",
+		    name);
+	}
+	s = slot(ctx, c, name, VOUCH_CLAIM_STRING, &rv);
+	if (s == NULL) {
+		return rv;
+	}
+	s->v.s = strndup(v, len);
+	if (s->v.s == NULL) {
+		unslot(c, name);
+		return vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
+	}
+	return VOUCH_OK;
+}
+
+enum vouch_err
+vouch_claims_set_bytes(struct vouch_ctx *ctx, struct vouch_claims *c,
+    const char *name, const uint8_t *v, size_t n)
+{
+	enum vouch_err rv;
+	struct claim *s;
+
+	if (n > VOUCH_CLAIM_BYTES_MAX) {
+		return vouch_fail(ctx, VOUCH_ERR_INTERNAL, "claim %s too long",
+		    name);
+	}
+	s = slot(ctx, c, name, VOUCH_CLAIM_BYTES, &rv);
+	if (s == NULL) {
+		return rv;
+	}
+	s->v.bytes.p = malloc(n == 0 ? 1 : n);
+	if (s->v.bytes.p == NULL) {
+		unslot(c, name);
+		return vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
+	}
+	if (n > 0) {
+		memcpy(s->v.bytes.p, v, n);
+	}
+	s->v.bytes.n = n;
+	return VOUCH_OK;
+}
+
+static json_t *
+claim_json(const struct claim *cl)
+{
+	char *hex;
+	json_t *j;
+	size_t cap;
+
+	switch (cl->def->type) {
+	case VOUCH_CLAIM_BOOL:
+		return json_boolean(cl->v.b);
+	case VOUCH_CLAIM_INT:
+		return json_integer((json_int_t)cl->v.i);
+	case VOUCH_CLAIM_STRING:
+		return json_string(cl->v.s);
+	case VOUCH_CLAIM_BYTES:
+		cap = vouch_hex_encoded_len(cl->v.bytes.n) + 1;
+		hex = malloc(cap);
+		if (hex == NULL ||
+		    !vouch_hex_encode(cl->v.bytes.p, cl->v.bytes.n, hex, cap)) {
+			free(hex);
+			return NULL;
+		}
+		j = json_string(hex);
+		free(hex);
+		return j;
+	}
+	return NULL;
+}
+
+json_t *
+vouch_claims_json(const struct vouch_claims *c)
+{
+	json_t *obj = json_object(), *v;
+	size_t i;
+
+	if (obj == NULL) {
+		return NULL;
+	}
+	for (i = 0; c != NULL && i < c->n; i++) {
+		v = claim_json(&c->items[i]);
+		if (v == NULL || json_object_set_new(obj, c->items[i].def->name,
+		    v) != 0) {
+			json_decref(obj);
+			return NULL;
+		}
+	}
+	return obj;
+}
+
+json_t *
+vouch_claims_value_json(const struct vouch_claims *c, const char *name)
+{
+	const struct claim *cl = find(c, name);
+
+	return cl != NULL ? claim_json(cl) : NULL;
+}
+
+size_t
+vouch_claims_count(const struct vouch_claims *c)
+{
+	return c != NULL ? c->n : 0;
+}
+
+const char *
+vouch_claims_name(const struct vouch_claims *c, size_t i)
+{
+	if (c == NULL || i >= c->n) {
+		return NULL;
+	}
+	return c->items[i].def->name;
+}
+
+int
+vouch_claims_get_bool(const struct vouch_claims *c, const char *name, int *out)
+{
+	const struct claim *cl = find(c, name);
+
+	if (cl == NULL || cl->def->type != VOUCH_CLAIM_BOOL) {
+		return 0;
+	}
+	*out = cl->v.b ? 1 : 0;
+	return 1;
+}
+
+int
+vouch_claims_get_int(const struct vouch_claims *c, const char *name,
+    int64_t *out)
+{
+	const struct claim *cl = find(c, name);
+
+	if (cl == NULL || cl->def->type != VOUCH_CLAIM_INT) {
+		return 0;
+	}
+	*out = cl->v.i;
+	return 1;
+}
+
+int
+vouch_claims_get_string(const struct vouch_claims *c, const char *name,
+    const char **out)
+{
+	const struct claim *cl = find(c, name);
+
+	if (cl == NULL || cl->def->type != VOUCH_CLAIM_STRING) {
+		return 0;
+	}
+	*out = cl->v.s;
+	return 1;
+}
+
+int
+vouch_claims_get_bytes(const struct vouch_claims *c, const char *name,
+    const uint8_t **out, size_t *out_len)
+{
+	const struct claim *cl = find(c, name);
+
+	if (cl == NULL || cl->def->type != VOUCH_CLAIM_BYTES) {
+		return 0;
+	}
+	*out = cl->v.bytes.p;
+	*out_len = cl->v.bytes.n;
+	return 1;
+}
+
+char *
+vouch_claims_to_json(const struct vouch_claims *c)
+{
+	json_t *j = vouch_claims_json(c);
+	char *s;
+
+	if (j == NULL) {
+		return NULL;
+	}
+	s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	return s;
+}

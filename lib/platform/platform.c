@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/x509.h>
+
+#include "bs/bs.h"
+#include "bs/json.h"
+#include "crypto/crypto.h"
+#include "platform/platform.h"
+
+/* Every built-in platform, one line each. */
+static const struct vouch_platform *const platforms[] = {
+	&vouch_platform_sim,
+};
+
+/* Names the CLI accepts; those without a table above are not built yet. */
+static const char *const known_names[] = {
+	"sim", "snp", "tdx", "sgx", "tpm", "cca",
+};
+
+const struct vouch_platform *
+vouch_platform_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(platforms) / sizeof(platforms[0]); i++) {
+		if (strcmp(platforms[i]->name, name) == 0) {
+			return platforms[i];
+		}
+	}
+	return NULL;
+}
+
+bool
+vouch_platform_name_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(known_names) / sizeof(known_names[0]); i++) {
+		if (strcmp(known_names[i], name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+const struct vouch_platform *
+vouch_platform_detect(const uint8_t *ev, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(platforms) / sizeof(platforms[0]); i++) {
+		if (platforms[i]->probe(ev, len)) {
+			return platforms[i];
+		}
+	}
+	return NULL;
+}
+
+enum vouch_endorsement_kind
+vouch_endorsement_kind(const uint8_t *buf, size_t len)
+{
+	static const char pem_cert[] = "-----BEGIN CERTIFICATE-----";
+	static const char pem_crl[] = "-----BEGIN X509 CRL-----";
+	const uint8_t *p = buf;
+	X509 *x;
+	X509_CRL *crl;
+	size_t i = 0;
+
+	if (memmem(buf, len, pem_cert, sizeof(pem_cert) - 1) != NULL) {
+		return VOUCH_ENDORSEMENT_CERT;
+	}
+	if (memmem(buf, len, pem_crl, sizeof(pem_crl) - 1) != NULL) {
+		return VOUCH_ENDORSEMENT_CRL;
+	}
+	while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' ||
+	    buf[i] == '\t')) {
+		i++;
+	}
+	if (i < len && (buf[i] == '{' || buf[i] == '[')) {
+		return VOUCH_ENDORSEMENT_JSON;
+	}
+	if (len > 0 && buf[0] == 0x30 && len <= INT32_MAX) {
+		x = d2i_X509(NULL, &p, (long)len);
+		if (x != NULL && p == buf + len) {
+			X509_free(x);
+			return VOUCH_ENDORSEMENT_CERT;
+		}
+		X509_free(x);
+		p = buf;
+		crl = d2i_X509_CRL(NULL, &p, (long)len);
+		if (crl != NULL && p == buf + len) {
+			X509_CRL_free(crl);
+			return VOUCH_ENDORSEMENT_CRL;
+		}
+		X509_CRL_free(crl);
+		ERR_clear_error();
+	}
+	return VOUCH_ENDORSEMENT_UNKNOWN;
+}
+
+struct vouch_verify_config *
+vouch_verify_config_new(void)
+{
+	struct vouch_verify_config *cfg = calloc(1, sizeof(*cfg));
+
+	if (cfg == NULL) {
+		return NULL;
+	}
+	cfg->anchors = sk_X509_new_null();
+	if (cfg->anchors == NULL) {
+		free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+void
+vouch_verify_config_free(struct vouch_verify_config *cfg)
+{
+	size_t i;
+
+	if (cfg == NULL) {
+		return;
+	}
+	sk_X509_pop_free(cfg->anchors, X509_free);
+	for (i = 0; i < cfg->n_endorsements; i++) {
+		free(cfg->endorsements[i].p);
+	}
+	vouch_wipe(cfg->report_data, sizeof(cfg->report_data));
+	free(cfg);
+}
+
+enum vouch_err
+vouch_verify_config_set_platform(struct vouch_ctx *ctx,
+    struct vouch_verify_config *cfg, const char *name)
+{
+	const struct vouch_platform *p;
+
+	if (strcmp(name, "auto") == 0) {
+		cfg->platform = NULL;
+		return VOUCH_OK;
+	}
+	if (!vouch_platform_name_known(name)) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "unknown platform \"%.32s\"", name);
+	}
+	p = vouch_platform_find(name);
+	if (p == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_UNSUPPORTED_PLATFORM,
+		    "platform %s is not built into this version", name);
+	}
+	cfg->platform = p;
+	return VOUCH_OK;
+}
+
+enum vouch_err
+vouch_verify_config_add_trust_anchor(struct vouch_ctx *ctx,
+    struct vouch_verify_config *cfg, const uint8_t *buf, size_t len)
+{
+	if (sk_X509_num(cfg->anchors) >= VOUCH_VERIFY_MAX_ITEMS) {
+		return vouch_fail(ctx, VOUCH_ERR_TOO_LARGE, "too many trust anchors");
+	}
+	return vouch_certs_parse(ctx, buf, len, cfg->anchors);
+}
+
+enum vouch_err
+vouch_verify_config_add_endorsement(struct vouch_ctx *ctx,
+    struct vouch_verify_config *cfg, const uint8_t *buf, size_t len)
+{
+	struct vouch_blob *b;
+
+	if (len > VOUCH_ENDORSEMENT_MAX_BYTES) {
+		return vouch_fail(ctx, VOUCH_ERR_TOO_LARGE,
+		    "endorsement larger than %u bytes",
+		    VOUCH_ENDORSEMENT_MAX_BYTES);
+	}
+	if (cfg->n_endorsements >= VOUCH_VERIFY_MAX_ITEMS) {
+		return vouch_fail(ctx, VOUCH_ERR_TOO_LARGE, "too many endorsements");
+	}
+	if (vouch_endorsement_kind(buf, len) == VOUCH_ENDORSEMENT_UNKNOWN) {
+		return vouch_fail(ctx, VOUCH_ERR_UNKNOWN_FORMAT,
+		    "endorsement is neither a certificate, a CRL nor JSON");
+	}
+	b = &cfg->endorsements[cfg->n_endorsements];
+	b->p = malloc(len == 0 ? 1 : len);
+	if (b->p == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
+	}
+	memcpy(b->p, buf, len);
+	b->n = len;
+	cfg->n_endorsements++;
+	return VOUCH_OK;
+}
+
+enum vouch_err
+vouch_verify_config_set_report_data(struct vouch_ctx *ctx,
+    struct vouch_verify_config *cfg, const uint8_t *rd, size_t len)
+{
+	if (len != VOUCH_REPORT_DATA_BYTES) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "expected report_data has %zu bytes, must be exactly %d",
+		    len, VOUCH_REPORT_DATA_BYTES);
+	}
+	memcpy(cfg->report_data, rd, len);
+	cfg->has_report_data = true;
+	return VOUCH_OK;
+}
+
+void
+vouch_verify_config_insecure_allow_debug(struct vouch_verify_config *cfg)
+{
+	cfg->allow_debug = true;
+}
+
+void
+vouch_result_note_unchecked(struct vouch_result *r, const char *what)
+{
+	if (r->n_unchecked < VOUCH_RESULT_MAX_NOTES) {
+		r->unchecked[r->n_unchecked++] = what;
+	}
+}
+
+void
+vouch_result_note_relaxed(struct vouch_result *r, const char *what)
+{
+	if (r->n_relaxed < VOUCH_RESULT_MAX_NOTES) {
+		r->relaxed[r->n_relaxed++] = what;
+	}
+}
+
+void
+vouch_result_free(struct vouch_result *r)
+{
+	if (r == NULL) {
+		return;
+	}
+	vouch_claims_free(r->claims);
+	free(r);
+}
+
+const char *
+vouch_result_platform(const struct vouch_result *r)
+{
+	return r->platform;
+}
+
+const struct vouch_claims *
+vouch_result_claims(const struct vouch_result *r)
+{
+	return r->claims;
+}
+
+int
+vouch_result_report_data_checked(const struct vouch_result *r)
+{
+	return r->report_data_checked ? 1 : 0;
+}
+
+/* The checks every platform shares, on verified normalized claims. */
+static enum vouch_err
+common_checks(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
+    struct vouch_result *r)
+{
+	const char *platform = NULL;
+	const uint8_t *rd;
+	size_t rd_len;
+	int debug;
+
+	if (!vouch_claims_get_string(r->claims, "platform", &platform) ||
+	    !vouch_claims_get_bool(r->claims, "debug", &debug) ||
+	    !vouch_claims_get_bytes(r->claims, "report_data", &rd, &rd_len) ||
+	    rd_len != VOUCH_REPORT_DATA_BYTES) {
+		return vouch_fail(ctx, VOUCH_ERR_INTERNAL,
+		    "platform did not emit the required claims");
+	}
+	if (debug) {
+		if (!cfg->allow_debug) {
+			return vouch_fail(ctx, VOUCH_ERR_DEBUG_ENABLED,
+			    "%s: evidence comes from a debug-mode TEE", platform);
+		}
+		vouch_result_note_relaxed(r, "debug");
+	}
+	if (cfg->has_report_data) {
+		if (!vouch_ct_eq(rd, cfg->report_data, VOUCH_REPORT_DATA_BYTES)) {
+			return vouch_fail(ctx, VOUCH_ERR_REPORT_DATA_MISMATCH,
+			    "%s: report_data differs from the expected value",
+			    platform);
+		}
+		r->report_data_checked = true;
+	} else {
+		vouch_result_note_unchecked(r, "report_data");
+	}
+	return VOUCH_OK;
+}
+
+enum vouch_err
+vouch_verify_evidence(struct vouch_ctx *ctx,
+    const struct vouch_verify_config *cfg, const uint8_t *ev, size_t len,
+    struct vouch_result **out)
+{
+	enum vouch_err rv = VOUCH_ERR_INTERNAL;
+	const struct vouch_platform *p;
+	struct vouch_result *r = NULL;
+
+	*out = NULL;
+	if (len > VOUCH_EVIDENCE_MAX_BYTES) {
+		return vouch_fail(ctx, VOUCH_ERR_TOO_LARGE,
+		    "evidence larger than %u bytes", VOUCH_EVIDENCE_MAX_BYTES);
+	}
+	p = vouch_platform_detect(ev, len);
+	if (cfg->platform != NULL) {
+		if (p != NULL && p != cfg->platform) {
+			return vouch_fail(ctx, VOUCH_ERR_PLATFORM_MISMATCH,
+			    "evidence is %s, not %s", p->name,
+			    cfg->platform->name);
+		}
+		p = cfg->platform;
+	} else if (p == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_UNKNOWN_FORMAT,
+		    "evidence format not recognized");
+	}
+	r = calloc(1, sizeof(*r));
+	if (r == NULL || (r->claims = vouch_claims_new()) == NULL) {
+		rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
+		goto out;
+	}
+	r->platform = p->name;
+	rv = p->verify(ctx, cfg, ev, len, r);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	rv = common_checks(ctx, cfg, r);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	*out = r;
+	r = NULL;
+ out:
+	vouch_result_free(r);
+	return rv;
+}
+
+char *
+vouch_result_to_json(const struct vouch_result *r)
+{
+	json_t *o, *un, *rel, *claims;
+	char *s = NULL;
+	size_t i;
+
+	o = json_object();
+	un = json_array();
+	rel = json_array();
+	claims = vouch_claims_json(r->claims);
+	if (o == NULL || un == NULL || rel == NULL || claims == NULL) {
+		goto out;
+	}
+	for (i = 0; i < r->n_unchecked; i++) {
+		if (json_array_append_new(un, json_string(r->unchecked[i])) != 0) {
+			goto out;
+		}
+	}
+	for (i = 0; i < r->n_relaxed; i++) {
+		if (json_array_append_new(rel, json_string(r->relaxed[i])) != 0) {
+			goto out;
+		}
+	}
+	if (json_object_set_new(o, "verdict", json_string("verified")) != 0 ||
+	    json_object_set_new(o, "platform", json_string(r->platform)) != 0 ||
+	    json_object_set_new(o, "report_data_binding",
+	    json_string(r->report_data_checked ? "checked" : "unchecked")) != 0) {
+		goto out;
+	}
+	if (json_object_set(o, "unchecked", un) != 0 ||
+	    json_object_set(o, "insecure_relaxed", rel) != 0 ||
+	    json_object_set(o, "claims", claims) != 0) {
+		goto out;
+	}
+	s = vouch_json_dump(o);
+ out:
+	json_decref(claims);
+	json_decref(rel);
+	json_decref(un);
+	json_decref(o);
+	return s;
+}

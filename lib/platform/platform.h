@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The platform interface: one constant table per platform, listed once in
+ * platform.c.  A platform's verify parses strictly, checks the signature
+ * over the exact signed bytes, the chain to a trust anchor, revocation and
+ * TCB, and then emits claims.  The shared layer (vouch_verify_evidence)
+ * then enforces what every platform has in common on the normalized
+ * claims: the debug claim and the report_data binding.  A platform that
+ * does not emit "platform", "debug" and "report_data" fails closed.
+ */
+#ifndef VOUCH_PLATFORM_H
+#define VOUCH_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <openssl/x509.h>
+
+#include "claims/claims.h"
+#include "internal.h"
+
+struct vouch_blob {
+	uint8_t	*p;
+	size_t	 n;
+};
+
+struct vouch_verify_config {
+	const struct vouch_platform	*platform;	/* NULL: auto */
+	STACK_OF(X509)			*anchors;
+	struct vouch_blob		 endorsements[VOUCH_VERIFY_MAX_ITEMS];
+	size_t				 n_endorsements;
+	uint8_t				 report_data[VOUCH_REPORT_DATA_BYTES];
+	bool				 has_report_data;
+	bool				 allow_debug;
+};
+
+/* Checks a result lists as not performed; rendered in the output. */
+#define VOUCH_RESULT_MAX_NOTES	8
+
+struct vouch_result {
+	const char		*platform;
+	struct vouch_claims	*claims;
+	bool			 report_data_checked;
+	const char		*unchecked[VOUCH_RESULT_MAX_NOTES];
+	size_t			 n_unchecked;
+	const char		*relaxed[VOUCH_RESULT_MAX_NOTES];
+	size_t			 n_relaxed;
+};
+
+/* Record that |what| was not checked (static string). */
+void	vouch_result_note_unchecked(struct vouch_result *r, const char *what);
+/* Record that an insecure option relaxed |what| (static string). */
+void	vouch_result_note_relaxed(struct vouch_result *r, const char *what);
+
+struct vouch_platform {
+	const char	*name;
+	/* Cheap recognition by content for --platform auto. */
+	bool		(*probe)(const uint8_t *ev, size_t len);
+	/* Verify and fill r->claims; see the order above. */
+	enum vouch_err	(*verify)(struct vouch_ctx *ctx,
+			    const struct vouch_verify_config *cfg,
+			    const uint8_t *ev, size_t len, struct vouch_result *r);
+	/* Decode without verifying, for `vouch evidence show`. */
+	enum vouch_err	(*show)(struct vouch_ctx *ctx, const uint8_t *ev,
+			    size_t len, json_t **out);
+};
+
+/* The table of every platform name the CLI accepts, built or not. */
+const struct vouch_platform *vouch_platform_find(const char *name);
+/* True for a platform name the CLI knows, even if not built in. */
+bool	vouch_platform_name_known(const char *name);
+/* The built-in platform whose probe recognizes |ev|, or NULL. */
+const struct vouch_platform *vouch_platform_detect(const uint8_t *ev, size_t len);
+
+/* Kinds of endorsement files, recognized by content. */
+enum vouch_endorsement_kind {
+	VOUCH_ENDORSEMENT_UNKNOWN = 0,
+	VOUCH_ENDORSEMENT_CERT,		/* PEM or DER X.509 certificate(s) */
+	VOUCH_ENDORSEMENT_CRL,		/* PEM or DER CRL */
+	VOUCH_ENDORSEMENT_JSON,		/* JSON collateral */
+};
+enum vouch_endorsement_kind vouch_endorsement_kind(const uint8_t *buf, size_t len);
+
+extern const struct vouch_platform vouch_platform_sim;
+
+#endif

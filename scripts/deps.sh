@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Install the Debian packages vouch needs to build and test.
+# As root: installs what is missing with apt-get.  Otherwise: prints the
+# exact apt-get line and fails.
+set -euo pipefail
+
+PKGS=(
+  build-essential cmake pkg-config clang-14 libclang-rt-14-dev valgrind
+  libssl-dev openssl libjansson-dev libcmocka-dev
+  libevent-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libjose-dev jose
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+line="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "vouch: missing Debian packages; run as root:" >&2
+  echo "  apt-get update && $line" >&2
+  exit 1
+fi
+echo "vouch: installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+$line >&2
