@@ -6,8 +6,9 @@ FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR     ?= ON
 FUZZ_SECONDS ?= 300
+BENCH_SECONDS ?= 10
 
-.PHONY: all deps build asan run test valgrind fuzz-build fuzz fuzz-short clean
+.PHONY: all deps build asan run test bench valgrind fuzz-build fuzz fuzz-short clean
 
 all: build
 
@@ -34,6 +35,10 @@ test: build asan
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory valgrind
 	$(MAKE) --no-print-directory fuzz-short
+
+# Benchmarks (numbers go in the notes; never timed assertions in tests).
+bench: build
+	bench/run.sh $(BUILD) $(BENCH_SECONDS)
 
 valgrind: build
 	scripts/valgrind-unit.sh $(BUILD)

@@ -42,7 +42,10 @@ bool	cli_is_help(const char *arg);
 int	cmd_sim(int argc, char **argv);
 int	cmd_evidence(int argc, char **argv);
 int	cmd_domain(int argc, char **argv);
+int	cmd_certify(int argc, char **argv);
+int	cmd_policy(int argc, char **argv);
 int	cmd_service_cert(int argc, char **argv);
 int	cmd_admin_cert(int argc, char **argv);
+int	cmd_audit(int argc, char **argv);
 
 #endif

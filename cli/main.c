@@ -12,8 +12,11 @@
 
 static const struct cli_cmd commands[] = {
 	{ "admin-cert", cmd_admin_cert, "issue a domain administrator certificate" },
+	{ "audit", cmd_audit, "verify vouchd's hash-chained audit log" },
+	{ "certify", cmd_certify, "attest (sim) and get an admission certificate from vouchd" },
 	{ "domain", cmd_domain, "create a security domain (policy key, root)" },
 	{ "evidence", cmd_evidence, "verify or show attestation evidence" },
+	{ "policy", cmd_policy, "sign a policy, check a signed one" },
 	{ "service-cert", cmd_service_cert, "issue vouchd's issuing CA certificate" },
 	{ "sim", cmd_sim, "the simulated platform: init, attest" },
 };

@@ -640,13 +640,18 @@ vouch_cert_build(struct vouch_ctx *ctx, const struct vouch_cert_spec *spec,
 	    spec->ext_der, spec->ext_der_len)) {
 		goto err;
 	}
-	if (spec->uri_san != NULL) {
-		if (strlen(spec->uri_san) > 200) {
+	if (spec->uri_san != NULL || spec->dns_ip_san != NULL) {
+		if ((spec->uri_san != NULL && strlen(spec->uri_san) > 110) ||
+		    (spec->dns_ip_san != NULL && strlen(spec->dns_ip_san) > 110)) {
 			rv = vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
-			    "URI SAN too long");
+			    "subject alternative name too long");
 			goto out;
 		}
-		(void)snprintf(buf, sizeof(buf), "URI:%s", spec->uri_san);
+		(void)snprintf(buf, sizeof(buf), "%s%s%s%s",
+		    spec->uri_san != NULL ? "URI:" : "",
+		    spec->uri_san != NULL ? spec->uri_san : "",
+		    spec->uri_san != NULL && spec->dns_ip_san != NULL ? "," : "",
+		    spec->dns_ip_san != NULL ? spec->dns_ip_san : "");
 		if (!add_ext(x, issuer, NID_subject_alt_name, buf)) {
 			goto err;
 		}
@@ -908,5 +913,56 @@ vouch_domain_uri(struct vouch_ctx *ctx, X509 *root, char *out, size_t cap)
 	    cap - (sizeof(prefix) - 1))) {
 		return vouch_fail(ctx, VOUCH_ERR_INTERNAL, "domain uri");
 	}
+	return VOUCH_OK;
+}
+
+void
+vouch_bind(const char *label, const uint8_t *const *parts, const size_t *lens,
+    size_t n, uint8_t out[VOUCH_SHA512_BYTES])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	uint8_t zero = 0, be[4];
+	size_t i;
+	int ok;
+
+	ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha512(), NULL) == 1 &&
+	    EVP_DigestUpdate(md, label, strlen(label)) == 1 &&
+	    EVP_DigestUpdate(md, &zero, 1) == 1;
+	for (i = 0; ok && i < n; i++) {
+		be[0] = (uint8_t)(lens[i] >> 24);
+		be[1] = (uint8_t)(lens[i] >> 16);
+		be[2] = (uint8_t)(lens[i] >> 8);
+		be[3] = (uint8_t)lens[i];
+		ok = lens[i] <= UINT32_MAX &&
+		    EVP_DigestUpdate(md, be, sizeof(be)) == 1 &&
+		    EVP_DigestUpdate(md, parts[i], lens[i]) == 1;
+	}
+	ok = ok && EVP_DigestFinal_ex(md, out, NULL) == 1;
+	EVP_MD_CTX_free(md);
+	if (!ok) {
+		/* Allocation failure inside OpenSSL: never return a guess. */
+		abort();
+	}
+}
+
+enum vouch_err
+vouch_bind_certify(struct vouch_ctx *ctx, const uint8_t *nonce,
+    size_t nonce_len, EVP_PKEY *pub, uint8_t out[VOUCH_SHA512_BYTES])
+{
+	const uint8_t *parts[2];
+	size_t lens[2];
+	uint8_t *der = NULL;
+	int len;
+
+	len = i2d_PUBKEY(pub, &der);
+	if (len <= 0) {
+		return vouch_fail(ctx, VOUCH_ERR_BAD_KEY, "cannot encode public key");
+	}
+	parts[0] = nonce;
+	lens[0] = nonce_len;
+	parts[1] = der;
+	lens[1] = (size_t)len;
+	vouch_bind(VOUCH_BIND_CERTIFY, parts, lens, 2, out);
+	OPENSSL_free(der);
 	return VOUCH_OK;
 }

@@ -99,6 +99,7 @@ struct vouch_cert_spec {
 	bool		 eku_client;
 	bool		 eku_server;
 	const char	*uri_san;	/* optional */
+	const char	*dns_ip_san;	/* optional, e.g. "DNS:localhost,IP:127.0.0.1" */
 	const char	*extra_eku;	/* optional dotted OID added to the EKU */
 	const char	*ext_oid;	/* optional private extension: OID, */
 	const uint8_t	*ext_der;	/* its DER value (inside the OCTET STRING) */
@@ -147,6 +148,29 @@ enum vouch_err	vouch_chain_verify(struct vouch_ctx *ctx, X509 *leaf,
  */
 enum vouch_err	vouch_domain_uri(struct vouch_ctx *ctx, X509 *root, char *out,
 		    size_t cap) VOUCH_MUST_CHECK;
+
+/* Label of the certify binding (docs/binding.md). */
+#define VOUCH_BIND_CERTIFY	"vouch-certify-v1"
+/* Label of the relying-party verify binding. */
+#define VOUCH_BIND_VERIFY	"vouch-verify-v1"
+/* Most parts one binding hashes. */
+#define VOUCH_BIND_MAX_PARTS	4
+
+/*
+ * vouch_bind computes report_data for a binding: SHA-512 over the ASCII
+ * |label|, a 0x00 byte, then each part as a 4-byte big-endian length and
+ * its bytes.  Length prefixes keep the encoding unambiguous; the label
+ * separates purposes (certify, verify, secret release).
+ */
+void	vouch_bind(const char *label, const uint8_t *const *parts,
+	    const size_t *lens, size_t n, uint8_t out[VOUCH_SHA512_BYTES]);
+/*
+ * vouch_bind_certify: report_data binding nonce and public key,
+ * vouch_bind(VOUCH_BIND_CERTIFY, { nonce, DER SubjectPublicKeyInfo }).
+ */
+enum vouch_err	vouch_bind_certify(struct vouch_ctx *ctx, const uint8_t *nonce,
+		    size_t nonce_len, EVP_PKEY *pub,
+		    uint8_t out[VOUCH_SHA512_BYTES]) VOUCH_MUST_CHECK;
 
 /* Parse "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339, UTC or numeric offset). */
 bool	vouch_time_parse_rfc3339(const char *s, int64_t *out);

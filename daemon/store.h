@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vouchd's state behind one small interface: nonces, issued certificates,
+ * signed policies and the audit log.  One table of operations per backend
+ * (SQLite now, PostgreSQL later); the API code calls only these.  Every
+ * operation is safe with several vouchd processes on one store: nothing
+ * is cached across calls, and each check-and-update is one atomic
+ * statement or transaction.  A store handle is used by one thread.
+ */
+#ifndef VOUCHD_STORE_H
+#define VOUCHD_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "internal.h"
+
+#define STORE_NONCE_BYTES	32
+#define STORE_AUDIT_HASH_BYTES	32
+/* Most audit records one list call returns. */
+#define STORE_AUDIT_PAGE_MAX	1000
+/* Largest signed policy stored. */
+#define STORE_POLICY_MAX_BYTES	(256u * 1024u)
+
+struct store;
+
+struct store_cert {
+	char		 serial[33];	/* 128-bit serial, lower-case hex */
+	int64_t		 issued_at;
+	int64_t		 not_after;
+	const char	*platform;
+	const uint8_t	*measurement;
+	size_t		 measurement_len;
+	int64_t		 policy_version;
+	const char	*pem;		/* the certificate */
+};
+
+struct store_ops {
+	const char	*name;
+	/* |where|: SQLite: the data directory; PostgreSQL: a conninfo. */
+	enum vouch_err	(*open)(struct vouch_ctx *ctx, const char *where,
+			    struct store **out);
+	void		(*close)(struct store *s);
+	/* Remember a fresh nonce valid until |expires| (Unix seconds). */
+	enum vouch_err	(*nonce_put)(struct vouch_ctx *ctx, struct store *s,
+			    const uint8_t nonce[STORE_NONCE_BYTES], int64_t expires);
+	/*
+	 * Consume a nonce: one atomic statement that succeeds only if the
+	 * nonce exists and expires > |now|, and removes it.  Otherwise
+	 * VOUCH_ERR_NONCE_INVALID (unknown, expired or already used).
+	 */
+	enum vouch_err	(*nonce_consume)(struct vouch_ctx *ctx, struct store *s,
+			    const uint8_t nonce[STORE_NONCE_BYTES], int64_t now);
+	/* Delete nonces that expired before |now|. */
+	enum vouch_err	(*nonce_purge)(struct vouch_ctx *ctx, struct store *s,
+			    int64_t now);
+	/* Record an issued certificate (durably, before it is returned). */
+	enum vouch_err	(*cert_record)(struct vouch_ctx *ctx, struct store *s,
+			    const struct store_cert *c);
+	/* Whether a serial was recorded: VOUCH_OK or VOUCH_ERR_NOT_FOUND. */
+	enum vouch_err	(*cert_exists)(struct vouch_ctx *ctx, struct store *s,
+			    const char *serial);
+	/* Number of recorded certificates. */
+	enum vouch_err	(*cert_count)(struct vouch_ctx *ctx, struct store *s,
+			    uint64_t *out);
+	/*
+	 * Store a signed policy as the new current version, atomically:
+	 * VOUCH_ERR_POLICY_ROLLBACK if |version| <= the highest stored.
+	 */
+	enum vouch_err	(*policy_put)(struct vouch_ctx *ctx, struct store *s,
+			    int64_t version, const uint8_t *signed_policy,
+			    size_t len, int64_t now);
+	/* The current (highest) policy; VOUCH_ERR_NOT_FOUND if none. */
+	enum vouch_err	(*policy_current)(struct vouch_ctx *ctx, struct store *s,
+			    int64_t *out_version, uint8_t **out, size_t *out_len);
+	/* All stored versions, as [{"version":N,"stored_at":T},...]. */
+	enum vouch_err	(*policy_list)(struct vouch_ctx *ctx, struct store *s,
+			    json_t **out);
+	/*
+	 * Append one audit record (|event| is a JSON object, stored as its
+	 * compact sorted serialization) in one transaction:
+	 * hash = SHA-256(prev_hash || u64be(seq) || u64be(time) || event),
+	 * prev_hash of the first record = 32 zero bytes, seq from 1.
+	 */
+	enum vouch_err	(*audit_append)(struct vouch_ctx *ctx, struct store *s,
+			    int64_t time, const json_t *event, uint64_t *out_seq);
+	/* Records with seq > |after|, at most |limit|, as a JSON array. */
+	enum vouch_err	(*audit_list)(struct vouch_ctx *ctx, struct store *s,
+			    uint64_t after, size_t limit, json_t **out);
+	/*
+	 * Recompute the chain.  VOUCH_OK with the record count, or
+	 * VOUCH_ERR_STORE with |*out_first_bad| = the first broken seq.
+	 */
+	enum vouch_err	(*audit_verify)(struct vouch_ctx *ctx, struct store *s,
+			    uint64_t *out_count, uint64_t *out_first_bad);
+};
+
+extern const struct store_ops store_sqlite_ops;
+
+#endif

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "bs/bs.h"
+#include "bs/json.h"
+#include "client/client.h"
+
+struct vouch_client {
+	CURL	*curl;
+	char	*base;
+	char	*root;
+	char	*cert;
+	char	*key;
+};
+
+struct body {
+	uint8_t	*p;
+	size_t	 n;
+	bool	 too_big;
+};
+
+static size_t
+write_cb(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct body *b = arg;
+	size_t n = size * nmemb;
+	uint8_t *np;
+
+	if (nmemb != 0 && n / nmemb != size) {
+		return 0;
+	}
+	if (n > VOUCH_CLIENT_MAX_RESPONSE - b->n) {
+		b->too_big = true;
+		return 0;
+	}
+	np = realloc(b->p, b->n + n + 1);
+	if (np == NULL) {
+		return 0;
+	}
+	memcpy(np + b->n, data, n);
+	b->p = np;
+	b->n += n;
+	b->p[b->n] = '\0';
+	return n;
+}
+
+void
+vouch_client_free(struct vouch_client *c)
+{
+	if (c == NULL) {
+		return;
+	}
+	if (c->curl != NULL) {
+		curl_easy_cleanup(c->curl);
+	}
+	free(c->base);
+	free(c->root);
+	free(c->cert);
+	free(c->key);
+	free(c);
+}
+
+enum vouch_err
+vouch_client_new(struct vouch_ctx *ctx, const char *base_url,
+    const char *domain_root, const char *client_cert, const char *client_key,
+    struct vouch_client **out)
+{
+	struct vouch_client *c;
+
+	*out = NULL;
+	if (strncmp(base_url, "https://", 8) != 0) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "service URL must start with https://");
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		return vouch_fail(ctx, VOUCH_ERR_NETWORK, "curl_global_init");
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
+	}
+	c->curl = curl_easy_init();
+	c->base = strdup(base_url);
+	c->root = strdup(domain_root);
+	c->cert = client_cert != NULL ? strdup(client_cert) : NULL;
+	c->key = client_key != NULL ? strdup(client_key) : NULL;
+	if (c->curl == NULL || c->base == NULL || c->root == NULL ||
+	    (client_cert != NULL && c->cert == NULL) ||
+	    (client_key != NULL && c->key == NULL)) {
+		vouch_client_free(c);
+		return vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
+	}
+	*out = c;
+	return VOUCH_OK;
+}
+
+enum vouch_err
+vouch_client_call(struct vouch_ctx *ctx, struct vouch_client *c,
+    const char *method, const char *path, const json_t *body,
+    long *out_status, json_t **out)
+{
+	enum vouch_err rv = VOUCH_ERR_NETWORK;
+	struct curl_slist *hdr = NULL;
+	struct body resp = { NULL, 0, false };
+	char url[1024], *payload = NULL;
+	CURLcode cc;
+	CURL *h = c->curl;
+
+	*out = NULL;
+	*out_status = 0;
+	if ((size_t)snprintf(url, sizeof(url), "%s%s", c->base, path) >= sizeof(url)) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT, "URL too long");
+	}
+	if (body != NULL) {
+		payload = vouch_json_dump(body);
+		if (payload == NULL) {
+			return vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
+		}
+	}
+	curl_easy_reset(h);
+	hdr = curl_slist_append(hdr, "Content-Type: application/json");
+	if (hdr == NULL) {
+		rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
+		goto out;
+	}
+	if (curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https") != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_CAINFO, c->root) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_CAPATH, NULL) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_SSLVERSION,
+	    (long)CURL_SSLVERSION_TLSv1_3) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)VOUCH_CLIENT_TIMEOUT) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp) != CURLE_OK) {
+		rv = vouch_fail(ctx, VOUCH_ERR_NETWORK, "curl setup failed");
+		goto out;
+	}
+	if (payload != NULL &&
+	    curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload) != CURLE_OK) {
+		rv = vouch_fail(ctx, VOUCH_ERR_NETWORK, "curl setup failed");
+		goto out;
+	}
+	if (c->cert != NULL &&
+	    (curl_easy_setopt(h, CURLOPT_SSLCERT, c->cert) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_SSLKEY, c->key) != CURLE_OK)) {
+		rv = vouch_fail(ctx, VOUCH_ERR_NETWORK, "curl client certificate");
+		goto out;
+	}
+	cc = curl_easy_perform(h);
+	if (cc != CURLE_OK) {
+		rv = vouch_fail(ctx, resp.too_big ? VOUCH_ERR_TOO_LARGE :
+		    VOUCH_ERR_NETWORK, "%s%s: %s", c->base, path,
+		    resp.too_big ? "response too large" : curl_easy_strerror(cc));
+		goto out;
+	}
+	(void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, out_status);
+	/* A body that is not JSON leaves *out NULL; the status still counts. */
+	if (resp.n > 0 && vouch_json_load(NULL, resp.p, resp.n,
+	    VOUCH_CLIENT_MAX_RESPONSE, out) != VOUCH_OK) {
+		*out = NULL;
+	}
+	rv = VOUCH_OK;
+ out:
+	curl_slist_free_all(hdr);
+	free(payload);
+	free(resp.p);
+	return rv;
+}
+
+enum vouch_err
+vouch_client_challenge(struct vouch_ctx *ctx, struct vouch_client *c,
+    uint8_t nonce[32])
+{
+	enum vouch_err rv;
+	json_t *resp = NULL, *req = json_object();
+	long status = 0;
+
+	if (req == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
+	}
+	rv = vouch_client_call(ctx, c, "POST", "/v1/challenge", req, &status,
+	    &resp);
+	json_decref(req);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	if (status != 200 ||
+	    vouch_json_get_hex(ctx, resp, "nonce", nonce, 32) != VOUCH_OK) {
+		json_decref(resp);
+		return vouch_fail(ctx, VOUCH_ERR_NETWORK,
+		    "challenge: unexpected answer (HTTP %ld)", status);
+	}
+	json_decref(resp);
+	return VOUCH_OK;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Talking to vouchd over HTTPS with libcurl: the server is authenticated
+ * by the domain root (its TLS certificate comes from the issuing CA),
+ * TLS 1.3 only, https only, bounded response sizes and time.
+ */
+#ifndef VOUCH_CLIENT_H
+#define VOUCH_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "internal.h"
+
+/* Largest response body accepted from vouchd. */
+#define VOUCH_CLIENT_MAX_RESPONSE	(1024u * 1024u)
+/* Whole-request timeout, seconds. */
+#define VOUCH_CLIENT_TIMEOUT		30
+
+struct vouch_client;
+
+/*
+ * vouch_client_new prepares requests to |base_url| ("https://host:port")
+ * trusting only |domain_root_pem_path| for the server certificate.
+ * |client_cert|/|client_key| (PEM paths) are optional.
+ */
+enum vouch_err	vouch_client_new(struct vouch_ctx *ctx, const char *base_url,
+		    const char *domain_root_pem_path, const char *client_cert,
+		    const char *client_key, struct vouch_client **out)
+		    VOUCH_MUST_CHECK;
+void		vouch_client_free(struct vouch_client *c);
+
+/*
+ * vouch_client_call sends |method| |path| with an optional JSON |body|.
+ * On a transport success returns VOUCH_OK with |*out_status| and the
+ * parsed JSON response in |*out| (new reference, NULL if the body is not
+ * JSON).  Transport failures are VOUCH_ERR_NETWORK.
+ */
+enum vouch_err	vouch_client_call(struct vouch_ctx *ctx, struct vouch_client *c,
+		    const char *method, const char *path, const json_t *body,
+		    long *out_status, json_t **out) VOUCH_MUST_CHECK;
+
+/* POST /v1/challenge: a 32-byte nonce. */
+enum vouch_err	vouch_client_challenge(struct vouch_ctx *ctx,
+		    struct vouch_client *c, uint8_t nonce[32]) VOUCH_MUST_CHECK;
+
+#endif

@@ -1,0 +1,178 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Helpers for vouchd integration tests: a domain, a sim platform, a
+running vouchd on loopback, HTTPS requests with or without client
+certificates, and an independent implementation of the certify binding
+(docs/vouchd.md) so the daemon's own code is not checked against itself."""
+import base64, hashlib, http.client, json, os, random, signal, socket, ssl
+import struct, subprocess, tempfile, time, datetime
+
+VOUCH = os.environ["VOUCH_BIN"]
+VOUCHD = os.environ.get("VOUCHD_BIN", os.path.join(os.path.dirname(VOUCH), "vouchd"))
+
+
+def run(*args, check=True, **kw):
+    p = subprocess.run(list(args), capture_output=True, text=True, **kw)
+    if check and p.returncode != 0:
+        raise RuntimeError("%s failed (%d): %s" % (args, p.returncode, p.stderr))
+    return p
+
+
+def rfc3339(t):
+    return datetime.datetime.fromtimestamp(int(t), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def bind(label, *parts):
+    h = hashlib.sha512(label.encode() + b"\0")
+    for p in parts:
+        h.update(struct.pack(">I", len(p)) + p)
+    return h.digest()
+
+
+class Env:
+    def __init__(self, nonce_ttl=5, extra=()):
+        self.dir = tempfile.mkdtemp(prefix="vouchd-test-")
+        d = self.dir
+        run(VOUCH, "domain", "init", d + "/domain")
+        run(VOUCH, "service-cert", "issue", "--domain", d + "/domain",
+            "--key-out", d + "/issuer.key", "--cert-out", d + "/issuer.pem")
+        run(VOUCH, "admin-cert", "issue", "--domain", d + "/domain",
+            "--key-out", d + "/admin.key", "--cert-out", d + "/admin.pem")
+        run(VOUCH, "sim", "init", "--tcb-svn", "2", d + "/plat")
+        self.root = d + "/domain/domain.pem"
+        self.measurement = hashlib.sha384(open(os.path.realpath(VOUCH), "rb").read()).hexdigest()
+        self.policy_version = 0
+        self.nonce_ttl = nonce_ttl
+        self.extra = list(extra)
+        self.proc = None
+
+    def policy(self, version, expires=None, platforms=None, measurements=None, **kw):
+        pol = {"vouch_policy": 1, "version": version,
+               "expires": rfc3339(expires if expires else time.time() + 86400),
+               "platforms": platforms if platforms is not None else {"sim": {"min_tcb_svn": 1}},
+               "measurements": measurements if measurements is not None else {"release-1": [self.measurement]},
+               "admission": {"lifetime_seconds": 3600}}
+        pol.update(kw)
+        path = "%s/policy-%d-%d.json" % (self.dir, version, random.randrange(1 << 30))
+        with open(path, "w") as f:
+            json.dump(pol, f)
+        return path
+
+    def sign(self, path, domain=None):
+        out = path + ".signed"
+        run(VOUCH, "policy", "sign", "--domain", domain or self.dir + "/domain", path, "-o", out)
+        return open(out, "rb").read()
+
+    def start(self, data="data", threads=2, wait=True):
+        for _ in range(20):
+            self.port = random.randrange(20000, 60000)
+            s = socket.socket()
+            try:
+                s.bind(("127.0.0.1", self.port))
+            except OSError:
+                continue
+            finally:
+                s.close()
+            break
+        self.data = self.dir + "/" + data
+        self.log = open(self.dir + "/vouchd.log", "ab")
+        self.proc = subprocess.Popen(
+            [VOUCHD, "--data-dir", self.data, "--domain-cert", self.root,
+             "--issuer-key", self.dir + "/issuer.key", "--issuer-cert", self.dir + "/issuer.pem",
+             "--listen", "127.0.0.1:%d" % self.port, "--sim-root", self.dir + "/plat/sim-root.pem",
+             "--nonce-ttl", str(self.nonce_ttl), "--threads", str(threads)] + self.extra,
+            stdout=self.log, stderr=self.log)
+        if wait:
+            for _ in range(200):
+                try:
+                    if self.get("/healthz")[0] == 200:
+                        return
+                except OSError:
+                    time.sleep(0.05)
+            raise RuntimeError("vouchd did not start: " + open(self.dir + "/vouchd.log").read())
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc is None:
+            return None
+        self.proc.send_signal(sig)
+        rc = self.proc.wait(timeout=20)
+        self.proc = None
+        return rc
+
+    def ctx(self, cert=None, key=None):
+        c = ssl.create_default_context(cafile=self.root)
+        c.minimum_version = ssl.TLSVersion.TLSv1_3
+        if cert:
+            c.load_cert_chain(cert, key)
+        return c
+
+    def request(self, method, path, body=None, cert=None, key=None, headers=None):
+        conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.ctx(cert, key), timeout=20)
+        try:
+            h = {"Content-Type": "application/json"}
+            h.update(headers or {})
+            if isinstance(body, (dict, list)):
+                body = json.dumps(body)
+            conn.request(method, path, body=body, headers=h)
+            r = conn.getresponse()
+            data = r.read()
+            ctype = r.getheader("Content-Type", "")
+            return r.status, data, ctype
+        finally:
+            conn.close()
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body, **kw):
+        return self.request("POST", path, body, **kw)
+
+    def admin(self, method, path, body=None):
+        return self.request(method, path, body, cert=self.dir + "/admin.pem", key=self.dir + "/admin.key")
+
+    def put_policy(self, signed):
+        return self.admin("PUT", "/v1/policy", signed)
+
+    def challenge(self):
+        st, body, _ = self.post("/v1/challenge", {})
+        assert st == 200, (st, body)
+        return bytes.fromhex(json.loads(body)["nonce"])
+
+    def keypair(self, name):
+        key = "%s/%s.key" % (self.dir, name)
+        if not os.path.exists(key):
+            run("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384", "-out", key)
+        pub = run("openssl", "pkey", "-in", key, "-pubout").stdout
+        spki = subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-outform", "DER"],
+                              capture_output=True, check=True).stdout
+        return key, pub, spki
+
+    def evidence(self, report_data, *extra, exe=None):
+        out = "%s/ev-%d" % (self.dir, random.randrange(1 << 30))
+        args = [VOUCH, "sim", "attest", "--platform-dir", self.dir + "/plat",
+                "--report-data", report_data.hex(), "-o", out] + list(extra)
+        if exe:
+            args += ["--exe", exe]
+        run(*args)
+        return base64.b64encode(open(out, "rb").read()).decode()
+
+    def audit(self, after=0):
+        st, body, _ = self.admin("GET", "/v1/audit?after=%d&limit=1000" % after)
+        assert st == 200, (st, body)
+        return json.loads(body)["records"]
+
+
+class Checks:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, cond, what):
+        if cond:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print("FAIL:", what, flush=True)
+
+    def done(self):
+        print("%d passed, %d failed" % (self.passed, self.failed))
+        return 0 if self.failed == 0 else 1
