@@ -8,7 +8,7 @@ WERROR     ?= ON
 FUZZ_SECONDS ?= 300
 BENCH_SECONDS ?= 10
 
-.PHONY: all deps build asan run test bench valgrind fuzz-build fuzz fuzz-short clean
+.PHONY: all deps build asan run run-evidence test bench valgrind fuzz-build fuzz fuzz-short clean
 
 all: build
 
@@ -23,9 +23,13 @@ asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DVOUCH_SANITIZE=ON -DVOUCH_WERROR=$(WERROR) >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# The main job: the demo on the simulated platform.
+# The main job: the multi-party analytics demo on the simulated platform.
 run: build
 	@scripts/demo.sh $(BUILD)
+
+# The first job alone: attest the vouch binary and verify the evidence.
+run-evidence: build
+	@scripts/demo-evidence.sh $(BUILD)
 
 # Every test in the normal build, then again under ASan+UBSan, then the
 # unit tests under valgrind, then each fuzz target briefly.

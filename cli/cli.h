@@ -44,6 +44,7 @@ int	cmd_evidence(int argc, char **argv);
 int	cmd_domain(int argc, char **argv);
 int	cmd_certify(int argc, char **argv);
 int	cmd_policy(int argc, char **argv);
+int	cmd_result(int argc, char **argv);
 int	cmd_service_cert(int argc, char **argv);
 int	cmd_admin_cert(int argc, char **argv);
 int	cmd_audit(int argc, char **argv);

@@ -17,6 +17,7 @@ static const struct cli_cmd commands[] = {
 	{ "domain", cmd_domain, "create a security domain (policy key, root)" },
 	{ "evidence", cmd_evidence, "verify or show attestation evidence" },
 	{ "policy", cmd_policy, "sign a policy, check a signed one" },
+	{ "result", cmd_result, "verify an attested result bundle offline" },
 	{ "service-cert", cmd_service_cert, "issue vouchd's issuing CA certificate" },
 	{ "sim", cmd_sim, "the simulated platform: init, attest" },
 };

@@ -368,7 +368,7 @@ ca_issue_admission(struct vouch_ctx *ctx, X509 *issuer_cert,
 	if (X509_check_private_key(issuer_cert, issuer_key) != 1) {
 		ERR_clear_error();
 		return vouch_fail(ctx, VOUCH_ERR_BAD_KEY,
-		    "admission: issuer key does not match the issuer certificate");
+		    "admission: issuer key does not match its certificate");
 	}
 	if (!time_to_unix(X509_get0_notBefore(issuer_cert), &issuer_nb) ||
 	    !time_to_unix(X509_get0_notAfter(issuer_cert), &issuer_na)) {
@@ -462,7 +462,8 @@ ca_chain_pem(struct vouch_ctx *ctx, X509 *leaf, X509 *issuer, char **out)
 	bio = BIO_new(BIO_s_mem());
 	if (bio == NULL || PEM_write_bio_X509(bio, leaf) != 1 ||
 	    PEM_write_bio_X509(bio, issuer) != 1) {
-		rv = vouch_fail(ctx, VOUCH_ERR_CRYPTO, "chain: cannot write PEM");
+		rv = vouch_fail(ctx, VOUCH_ERR_CRYPTO,
+		    "chain: cannot write PEM");
 		goto out;
 	}
 	len = BIO_get_mem_data(bio, &data);

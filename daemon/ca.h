@@ -119,7 +119,8 @@ enum vouch_err	ca_issue_admission(struct vouch_ctx *ctx, X509 *issuer_cert,
 		    EVP_PKEY *issuer_key, X509 *domain_root,
 		    EVP_PKEY *subject_pub, const struct ca_admission *adm,
 		    int64_t now, int64_t lifetime_seconds, X509 **out,
-		    char out_serial_hex[CA_SERIAL_HEX_LEN + 1]) VOUCH_MUST_CHECK;
+		    char out_serial_hex[CA_SERIAL_HEX_LEN + 1])
+		    VOUCH_MUST_CHECK;
 
 /*
  * ca_chain_pem renders |leaf| then |issuer| as PEM.  On VOUCH_OK |*out|

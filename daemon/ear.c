@@ -33,9 +33,11 @@
 enum ear_tier
 ear_tier_of(int value)
 {
-	/*= draft-ietf-rats-ar4si, trustworthiness tiers
-	 *# none: -1..1, affirming: 2..31 (-32..-2), warning: 32..95
-	 *# (-96..-33), contraindicated: 96..127 (-128..-97) */
+	/*
+	 * draft-ietf-rats-ar4si, trustworthiness tiers: none -1..1,
+	 * affirming 2..31 and -32..-2, warning 32..95 and -96..-33,
+	 * contraindicated 96..127 and -128..-97.
+	 */
 	if (value >= -1 && value <= 1) {
 		return EAR_TIER_NONE;
 	}
@@ -145,7 +147,8 @@ ear_kid(struct vouch_ctx *ctx, EVP_PKEY *key, char out[EAR_KID_LEN + 1])
 
 	out[0] = '\0';
 	if (key == NULL) {
-		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT, "ear: no key");
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "ear: no key");
 	}
 	rv = vouch_key_spki_sha256(ctx, key, h);
 	if (rv != VOUCH_OK) {
@@ -204,7 +207,8 @@ check_input(struct vouch_ctx *ctx, const char *kid,
 	size_t n;
 
 	if (kid == NULL) {
-		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT, "ear: no kid");
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "ear: no kid");
 	}
 	n = strnlen(kid, EAR_STRING_MAX + 1);
 	if (n == 0 || n > EAR_STRING_MAX ||
@@ -230,9 +234,7 @@ check_input(struct vouch_ctx *ctx, const char *kid,
 		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
 		    "ear: measurement over %d bytes", EAR_MEASUREMENT_MAX);
 	}
-	/*= RFC 9711 §4.1, eat_nonce
-	 *# [the nonce] MUST have at least 64 bits of entropy [and] the
-	 *# maximum size is 64 bytes */
+	/* RFC 9711 §4.1: an eat_nonce is 8 to 64 bytes. */
 	if (in->nonce_len != 0 || in->nonce != NULL) {
 		if (in->nonce == NULL || in->nonce_len < EAR_NONCE_MIN ||
 		    in->nonce_len > EAR_NONCE_MAX) {
@@ -402,7 +404,8 @@ ear_sign(struct vouch_ctx *ctx, EVP_PKEY *issuer_key, const char *kid,
 
 	*out_jwt = NULL;
 	if (in == NULL) {
-		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT, "ear: no input");
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "ear: no input");
 	}
 	if (issuer_key == NULL || !vouch_key_is_p384(issuer_key)) {
 		return vouch_fail(ctx, VOUCH_ERR_BAD_KEY,
@@ -415,7 +418,7 @@ ear_sign(struct vouch_ctx *ctx, EVP_PKEY *issuer_key, const char *kid,
 	tok = malloc(EAR_TOKEN_MAX_BYTES);
 	hdr = json_object();
 	claims = claims_json(in, iat);
-	/*= RFC 7515 §4.1.1, §4.1.4, §4.1.9 / RFC 7519 §5.1: alg, kid, typ */
+	/*= RFC 7515 §4.1.1, §4.1.4, §4.1.9, RFC 7519 §5.1: alg kid typ */
 	if (tok == NULL || hdr == NULL || claims == NULL ||
 	    !put(hdr, "alg", json_string(EAR_JWS_ALG)) ||
 	    !put(hdr, "kid", json_string(kid)) ||
@@ -462,7 +465,7 @@ ear_sign(struct vouch_ctx *ctx, EVP_PKEY *issuer_key, const char *kid,
 	return rv;
 }
 
-/* libjose reports errors on stderr unless told otherwise; the library never prints. */
+/* libjose prints its errors on stderr by default; the library never prints. */
 static void
 jose_quiet(void *misc, const char *file, int line, uint64_t err,
     const char *fmt, va_list ap)
@@ -545,7 +548,7 @@ ear_jwks(struct vouch_ctx *ctx, EVP_PKEY *issuer_pub, X509 *issuer_cert,
 	if (rv != VOUCH_OK) {
 		goto out;
 	}
-	/* Through SubjectPublicKeyInfo, so no private part can reach the JWK. */
+	/* Through SubjectPublicKeyInfo: no private part can reach the JWK. */
 	len = i2d_PUBKEY(issuer_pub, &spki);
 	if (len > 0) {
 		p = spki;

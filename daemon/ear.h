@@ -18,9 +18,10 @@
  *           "file-system": n, "hardware": n, "runtime-opaque": n,
  *           "storage-opaque": n, "sourced-data": n },
  *         "ear_appraisal_policy_ids": [ "urn:vouch:policy:<version>" ],
- *         "ear_attester_claims": { "vouch.platform": ..., "vouch.measurement": ...,
- *                                  "vouch.debug": ... },
- *         "ear_verifier_claims": { "vouch.admitted": ..., "vouch.policy_version": ... }
+ *         "ear_attester_claims": { "vouch.platform": ...,
+ *             "vouch.measurement": ..., "vouch.debug": ... },
+ *         "ear_verifier_claims": { "vouch.admitted": ...,
+ *             "vouch.measurement_trusted": ..., "vouch.policy_version": ... }
  *       }
  *     }
  *   }
@@ -77,10 +78,10 @@ enum ear_tier {
  * §2.3): each names its tier by its range.
  */
 #define EAR_TV_NO_CLAIM			0
-#define EAR_TV_AFFIRMING		2	/* the generic affirming value */
+#define EAR_TV_AFFIRMING		2	/* generic affirming value */
 #define EAR_TV_IDENTITY_UNRECOGNIZED	97	/* instance not recognized */
 #define EAR_TV_CONFIG_UNSAFE		32	/* known vulnerabilities */
-#define EAR_TV_CONFIG_UNSUPPORTABLE	96	/* unacceptable vulnerabilities */
+#define EAR_TV_CONFIG_UNSUPPORTABLE	96	/* unacceptable vulns */
 #define EAR_TV_EXEC_UNRECOGNIZED	33	/* unrecognized run-time */
 #define EAR_TV_HW_UNSAFE		32	/* genuine... or simulated */
 #define EAR_TV_RUNTIME_VISIBLE		96	/* memory visible to the host */
@@ -99,10 +100,10 @@ struct ear_input {
 	bool		 debug;
 	/* The measurement is one the policy trusts. */
 	bool		 measurement_trusted;
-	/* Optional: the measurement (ear_attester_claims "vouch.measurement"). */
+	/* Optional: the measurement, shown as "vouch.measurement". */
 	const uint8_t	*measurement;
 	size_t		 measurement_len;
-	/* Optional: the nonce echoed as eat_nonce (EAR_NONCE_MIN..MAX bytes). */
+	/* Optional: the nonce echoed as eat_nonce, 8..64 bytes. */
 	const uint8_t	*nonce;
 	size_t		 nonce_len;
 	/* Policy version applied; 0 when none was. */

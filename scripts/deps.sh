@@ -23,15 +23,22 @@ for p in "${PKGS[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-line="apt-get install -y --no-install-recommends ${missing[*]}"
-if [ "$(id -u)" -ne 0 ]; then
-  echo "vouch: missing Debian packages; run as root:" >&2
-  echo "  apt-get update && $line" >&2
-  exit 1
+if [ ${#missing[@]} -gt 0 ]; then
+  line="apt-get install -y --no-install-recommends ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "vouch: missing Debian packages; run as root:" >&2
+    echo "  apt-get update && $line" >&2
+    exit 1
+  fi
+  echo "vouch: installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >&2
+  $line >&2
 fi
-echo "vouch: installing: ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >&2
-$line >&2
+
+# npm packages for the interop tests (never committed: tests/interop/node_modules).
+top=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -d "$top/tests/interop/node_modules/jose" ] && command -v npm >/dev/null 2>&1; then
+  echo "vouch: installing npm packages for interop tests (tests/interop)" >&2
+  (cd "$top/tests/interop" && npm install --no-audit --no-fund --loglevel=error >&2)
+fi

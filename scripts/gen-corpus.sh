@@ -20,3 +20,16 @@ dd if="$T/ev-debug" of="$top/fuzz/corpus/sim_report/debug" bs=1 skip=16 count=32
 openssl x509 -in "$T/p/chip.pem" -outform DER -out "$top/fuzz/corpus/der/chip-cert"
 openssl x509 -in "$T/p/sim-root.pem" -outform DER -out "$top/fuzz/corpus/der/root-cert"
 echo "corpora regenerated under fuzz/corpus"
+# policies and signed envelopes made by our own tools
+for t in policy admission; do rm -rf "$top/fuzz/corpus/$t"; mkdir -p "$top/fuzz/corpus/$t"; done
+"$V" domain init "$T/d" >/dev/null 2>&1
+cat > "$top/fuzz/corpus/policy/minimal.json" <<JSON
+{"vouch_policy":1,"version":1,"expires":"2030-01-01T00:00:00Z","platforms":{"sim":{}},"measurements":{"r1":["$(printf '%096x' 1)"]}}
+JSON
+cat > "$top/fuzz/corpus/policy/rules.json" <<JSON
+{"vouch_policy":1,"version":3,"expires":"2030-01-01T00:00:00Z","platforms":{"sim":{"min_tcb_svn":2,"insecure_allow_debug":false}},"measurements":{"r1":["$(printf '%096x' 1)"],"r2":["$(printf '%096x' 2)"]},"admission":{"lifetime_seconds":600},"rules":{"allOf":[{"claim":"sim.tcb_svn","greaterOrEquals":2},{"anyOf":[{"claim":"debug","equals":false},{"claim":"host_data","exists":true}]},{"claim":"platform","in":["sim","snp"]}]},"release_rules":{"disk":{"rule":{"claim":"debug","equals":false},"max_releases":3,"not_after":"2029-01-01T00:00:00Z"}}}
+JSON
+"$V" policy sign --domain "$T/d" "$top/fuzz/corpus/policy/rules.json" -o "$top/fuzz/corpus/policy/rules.signed" 2>/dev/null
+# the admission extension of a certificate vouchd would issue (DER inside the extension)
+printf '\x30\x50\x02\x01\x01\x0c\x03sim\x04\x30%s\x02\x01\x07\x0c\x0ajoint-1.0' "$(head -c 48 /dev/zero | tr '\0' 'A')" > "$top/fuzz/corpus/admission/example"
+echo "policy and admission corpora regenerated"

@@ -380,7 +380,8 @@ bs_utf8_is_valid(const uint8_t *p, size_t n)
 		 *# UTF8-2 = %xC2-DF UTF8-tail
 		 *# UTF8-3 = %xE0 %xA0-BF UTF8-tail / %xE1-EC 2( UTF8-tail ) /
 		 *#          %xED %x80-9F UTF8-tail / %xEE-EF 2( UTF8-tail )
-		 *# UTF8-4 = %xF0 %x90-BF 2( UTF8-tail ) / %xF1-F3 3( UTF8-tail ) /
+		 *# UTF8-4 = %xF0 %x90-BF 2( UTF8-tail ) /
+		 *#          %xF1-F3 3( UTF8-tail ) /
 		 *#          %xF4 %x80-8F 2( UTF8-tail ) */
 		lo = 0x80;
 		hi = 0xbf;

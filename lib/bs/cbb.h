@@ -10,6 +10,10 @@
  * a parent, flushing it or opening another child closes the open child
  * first; a closed child refuses further writes.
  *
+ * A root refers to its own storage, so a struct cbb must not be copied
+ * or moved while in use; children live wherever the caller puts them, but
+ * no longer than the call that closes them.
+ *
  * Every call returns true on success.  The first failure (cap exceeded,
  * out of memory, bad tag, write through a closed child) is sticky: later
  * calls on the same tree fail and cbb_finish fails, so a caller may check

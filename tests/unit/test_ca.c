@@ -226,7 +226,7 @@ test_issue_and_verify(void **state)
 	BN_free(bn);
 	assert_int_equal(X509_get_version(leaf), X509_VERSION_3);
 
-	/* Our validator: valid now, not after notAfter, not for another root. */
+	/* Our validator: valid now, not after notAfter, not elsewhere. */
 	assert_int_equal(chain_verify(leaf, F.root, F.now), VOUCH_OK);
 	assert_int_equal(chain_verify(leaf, F.root, F.now + LIFETIME + 1),
 	    VOUCH_ERR_CERT_EXPIRED);
@@ -664,7 +664,8 @@ test_decode_table(void **state)
 			assert_int_equal(strlen(got.platform),
 			    raw_cases[i].r.platform_len);
 			assert_memory_equal(got.platform,
-			    raw_cases[i].r.platform, raw_cases[i].r.platform_len);
+			    raw_cases[i].r.platform,
+			    raw_cases[i].r.platform_len);
 			assert_int_equal(strlen(got.release),
 			    raw_cases[i].r.release_len);
 			assert_true((uint64_t)got.policy_version ==

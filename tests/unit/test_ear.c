@@ -281,7 +281,8 @@ test_kid(void **state)
 	assert_int_equal(n, EAR_KID_LEN);
 	want[n] = '\0';
 	assert_string_equal(F.kid, want);
-	assert_int_equal(ear_kid(F.ctx, NULL, want), VOUCH_ERR_INVALID_ARGUMENT);
+	assert_int_equal(ear_kid(F.ctx, NULL, want),
+	    VOUCH_ERR_INVALID_ARGUMENT);
 	assert_string_equal(want, "");
 }
 
@@ -410,22 +411,23 @@ with_segment(const char *jwt, int seg, const char *repl)
 	const char *d1 = strchr(jwt, '.'), *d2 = strchr(d1 + 1, '.');
 	const char *start[3] = { jwt, d1 + 1, d2 + 1 };
 	const char *end[3] = { d1, d2, jwt + strlen(jwt) };
-	size_t cap = strlen(jwt) + strlen(repl) + 3;
+	size_t cap = strlen(jwt) + strlen(repl) + 3, off = 0, n;
+	const char *src;
 	char *out = malloc(cap);
 	int i;
 
 	assert_non_null(out);
-	out[0] = '\0';
 	for (i = 0; i < 3; i++) {
 		if (i > 0) {
-			strncat(out, ".", cap - strlen(out) - 1);
+			out[off++] = '.';
 		}
-		if (i == seg) {
-			strncat(out, repl, cap - strlen(out) - 1);
-		} else {
-			strncat(out, start[i], (size_t)(end[i] - start[i]));
-		}
+		src = i == seg ? repl : start[i];
+		n = i == seg ? strlen(repl) : (size_t)(end[i] - start[i]);
+		assert_true(n < cap - off);
+		memcpy(out + off, src, n);
+		off += n;
 	}
+	out[off] = '\0';
 	return out;
 }
 
@@ -563,7 +565,7 @@ test_appraise(void **state)
 		in.measurement_trusted = t->trusted;
 		ear_appraise(&in, &v, &st);
 		if (st != t->status || memcmp(&v, &t->v, sizeof(v)) != 0) {
-			fail_msg("%s: status %s, vector %d %d %d %d %d %d %d %d",
+			fail_msg("%s: %s, vector %d %d %d %d %d %d %d %d",
 			    t->name, ear_tier_name(st), v.instance_identity,
 			    v.configuration, v.executables, v.file_system,
 			    v.hardware, v.runtime_opaque, v.storage_opaque,

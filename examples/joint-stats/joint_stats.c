@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * joint-stats: multi-party analytics on attested channels.
+ *
+ *   joint-stats-analytics PORT OWNERS
+ *     certifies with vouchd, accepts OWNERS attested channels, reads each
+ *     owner's CSV ("group,value" rows), computes per-group statistics over
+ *     all rows, signs the result with its attested key and sends every
+ *     owner the bundle: result, signature, admission chain, EAR token.
+ *   joint-stats-owner HOST PORT CSV BUNDLE_OUT
+ *     certifies, connects requiring the analytics measurement given in
+ *     VOUCH_PEER_MEASUREMENT (hex), sends its rows only after the peer
+ *     checks out, and writes the bundle it gets back.  The owner then
+ *     verifies it offline: vouch result verify.
+ *
+ * Options come from the environment: VOUCH_STORE, VOUCH_DOMAIN_ROOT,
+ * VOUCH_SERVICE_URL, VOUCH_SIM_DIR.  Messages on the channel are a 4-byte
+ * big-endian length and that many bytes.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "vouch.h"
+
+#define MAX_MSG		(1u << 20)	/* one CSV or bundle */
+#define MAX_ROWS	100000
+#define MAX_GROUPS	64
+#define MAX_GROUP_NAME	32
+
+struct group {
+	char	 name[MAX_GROUP_NAME + 1];
+	double	*v;
+	size_t	 n, cap;
+};
+
+static int
+die(struct vouch *v, const char *what, enum vouch_err err)
+{
+	fprintf(stderr, "joint-stats: %s: %s: %s\n", what, vouch_errname(err),
+	    v != NULL ? vouch_last_error(v) : "");
+	return 1;
+}
+
+static enum vouch_err
+send_msg(struct vouch_channel *ch, const void *p, size_t n)
+{
+	uint8_t hdr[4] = { (uint8_t)(n >> 24), (uint8_t)(n >> 16),
+	    (uint8_t)(n >> 8), (uint8_t)n };
+	enum vouch_err rv = vouch_channel_write(ch, hdr, 4);
+
+	return rv != VOUCH_OK ? rv : vouch_channel_write(ch, p, n);
+}
+
+static enum vouch_err
+read_full(struct vouch_channel *ch, uint8_t *p, size_t n)
+{
+	size_t got = 0, k;
+	enum vouch_err rv;
+
+	while (got < n) {
+		rv = vouch_channel_read(ch, p + got, n - got, &k);
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+		if (k == 0) {
+			return VOUCH_ERR_TRUNCATED;
+		}
+		got += k;
+	}
+	return VOUCH_OK;
+}
+
+/* One length-prefixed message, at most MAX_MSG bytes; NUL-terminated. */
+static enum vouch_err
+recv_msg(struct vouch_channel *ch, char **out, size_t *out_len)
+{
+	uint8_t hdr[4];
+	size_t n;
+	char *buf;
+	enum vouch_err rv;
+
+	*out = NULL;
+	rv = read_full(ch, hdr, 4);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	n = (size_t)hdr[0] << 24 | (size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3];
+	if (n > MAX_MSG) {
+		return VOUCH_ERR_TOO_LARGE;
+	}
+	buf = malloc(n + 1);
+	if (buf == NULL) {
+		return VOUCH_ERR_NO_MEMORY;
+	}
+	rv = read_full(ch, (uint8_t *)buf, n);
+	if (rv != VOUCH_OK) {
+		free(buf);
+		return rv;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*out_len = n;
+	return VOUCH_OK;
+}
+
+static struct group *
+group_get(struct group *g, size_t *ng, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < *ng; i++) {
+		if (strlen(g[i].name) == len && memcmp(g[i].name, name, len) == 0) {
+			return &g[i];
+		}
+	}
+	if (*ng == MAX_GROUPS) {
+		return NULL;
+	}
+	memcpy(g[*ng].name, name, len);
+	g[*ng].name[len] = '\0';
+	return &g[(*ng)++];
+}
+
+/*
+ * Parse untrusted CSV: a "group,value" header, then rows of a group name
+ * ([A-Za-z0-9_-], 1-32 chars) and a finite decimal value.  Returns the
+ * number of rows, or -1 with nothing added on any malformed line.
+ */
+static long
+parse_csv(const char *csv, size_t len, struct group *g, size_t *ng, size_t *total)
+{
+	const char *p = csv, *end = csv + len, *nl, *comma;
+	char num[64], *e;
+	double val;
+	size_t glen;
+	long rows = 0;
+	struct group *gr;
+	double *nv;
+
+	nl = memchr(p, '\n', (size_t)(end - p));
+	if (nl == NULL || (size_t)(nl - p) != 11 || memcmp(p, "group,value", 11) != 0) {
+		return -1;
+	}
+	for (p = nl + 1; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL) {
+			nl = end;
+		}
+		if (nl == p) {
+			continue;
+		}
+		comma = memchr(p, ',', (size_t)(nl - p));
+		if (comma == NULL || comma == p || (glen = (size_t)(comma - p)) > MAX_GROUP_NAME ||
+		    strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") < glen ||
+		    (size_t)(nl - comma - 1) == 0 || (size_t)(nl - comma - 1) >= sizeof(num)) {
+			return -1;
+		}
+		memcpy(num, comma + 1, (size_t)(nl - comma - 1));
+		num[nl - comma - 1] = '\0';
+		errno = 0;
+		val = strtod(num, &e);
+		if (errno != 0 || *e != '\0' || !isfinite(val) ||
+		    *total >= MAX_ROWS) {
+			return -1;
+		}
+		gr = group_get(g, ng, p, glen);
+		if (gr == NULL) {
+			return -1;
+		}
+		if (gr->n == gr->cap) {
+			nv = realloc(gr->v, (gr->cap == 0 ? 64 : gr->cap * 2) * sizeof(double));
+			if (nv == NULL) {
+				return -1;
+			}
+			gr->v = nv;
+			gr->cap = gr->cap == 0 ? 64 : gr->cap * 2;
+		}
+		gr->v[gr->n++] = val;
+		(*total)++;
+		rows++;
+		if (nl == end) {
+			break;
+		}
+	}
+	return rows;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Quantile by linear interpolation between order statistics. */
+static double
+quantile(const double *v, size_t n, double q)
+{
+	double h = (double)(n - 1) * q;
+	size_t lo = (size_t)floor(h);
+
+	if (lo + 1 >= n) {
+		return v[n - 1];
+	}
+	return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
+}
+
+static double
+round4(double x)
+{
+	return round(x * 10000.0) / 10000.0;
+}
+
+static json_t *
+stats(struct group *g, size_t ng, size_t owners, size_t total)
+{
+	json_t *res = json_object(), *groups = json_object(), *o;
+	double sum;
+	size_t i, k;
+
+	for (i = 0; i < ng; i++) {
+		qsort(g[i].v, g[i].n, sizeof(double), cmp_double);
+		for (sum = 0, k = 0; k < g[i].n; k++) {
+			sum += g[i].v[k];
+		}
+		o = json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
+		    "count", (json_int_t)g[i].n, "sum", round4(sum),
+		    "mean", round4(sum / (double)g[i].n), "min", g[i].v[0],
+		    "max", g[i].v[g[i].n - 1],
+		    "q1", round4(quantile(g[i].v, g[i].n, 0.25)),
+		    "median", round4(quantile(g[i].v, g[i].n, 0.5)),
+		    "q3", round4(quantile(g[i].v, g[i].n, 0.75)));
+		json_object_set_new(groups, g[i].name, o);
+	}
+	json_object_set_new(res, "groups", groups);
+	json_object_set_new(res, "owners", json_integer((json_int_t)owners));
+	json_object_set_new(res, "rows", json_integer((json_int_t)total));
+	return res;
+}
+
+static void
+hex(const uint8_t *p, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		(void)snprintf(out + 2 * i, 3, "%02x", p[i]);
+	}
+}
+
+static int
+open_env(struct vouch **v)
+{
+	struct vouch_options o;
+	enum vouch_err rv;
+
+	memset(&o, 0, sizeof(o));
+	o.platform = "auto";
+	o.store_dir = getenv("VOUCH_STORE");
+	o.domain_root = getenv("VOUCH_DOMAIN_ROOT");
+	o.service_url = getenv("VOUCH_SERVICE_URL");
+	if (o.store_dir == NULL || o.domain_root == NULL || o.service_url == NULL) {
+		fprintf(stderr, "joint-stats: set VOUCH_STORE, VOUCH_DOMAIN_ROOT, "
+		    "VOUCH_SERVICE_URL (and VOUCH_SIM_DIR)\n");
+		return 2;
+	}
+	rv = vouch_open(v, &o);
+	if (rv != VOUCH_OK) {
+		return die(NULL, "open", rv);
+	}
+	rv = vouch_certify(*v);
+	if (rv != VOUCH_OK) {
+		return die(*v, "certify", rv);
+	}
+	return 0;
+}
+
+static int
+analytics(const char *port_s, const char *owners_s)
+{
+	struct group groups[MAX_GROUPS];
+	struct vouch *v = NULL;
+	struct vouch_channel *ch[16];
+	struct vouch_peer_info pi;
+	struct sockaddr_in sa;
+	size_t ng = 0, total = 0, owners, i, len;
+	const char *chain, *ear;
+	char *csv, *result_s = NULL, *bundle_s = NULL, sighex[193];
+	uint8_t sig[96];
+	json_t *result = NULL, *bundle = NULL;
+	enum vouch_err rv;
+	int lfd = -1, fd, one = 1, rc = 1;
+	long port = strtol(port_s, NULL, 10), rows;
+
+	owners = (size_t)strtoul(owners_s, NULL, 10);
+	memset(groups, 0, sizeof(groups));
+	memset(ch, 0, sizeof(ch));
+	if (port <= 0 || port > 65535 || owners == 0 || owners > 16) {
+		fprintf(stderr, "joint-stats: bad PORT or OWNERS (1-16)\n");
+		return 2;
+	}
+	rc = open_env(&v);
+	if (rc != 0) {
+		goto out;
+	}
+	rc = 1;
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(lfd, 16) != 0) {
+		fprintf(stderr, "joint-stats: listen: %s\n", strerror(errno));
+		goto out;
+	}
+	printf("analytics: certified; waiting for %zu data owners on port %ld\n",
+	    owners, port);
+	fflush(stdout);
+	for (i = 0; i < owners; i++) {
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0) {
+			goto out;
+		}
+		rv = vouch_channel_accept(v, fd, NULL, &ch[i]);
+		if (rv != VOUCH_OK) {
+			/* A refused peer does not count as an owner. */
+			die(v, "channel refused", rv);
+			i--;
+			continue;
+		}
+		if (vouch_channel_peer(ch[i], &pi) != VOUCH_OK) {
+			goto out;
+		}
+		rv = recv_msg(ch[i], &csv, &len);
+		if (rv != VOUCH_OK) {
+			die(v, "receive", rv);
+			goto out;
+		}
+		rows = parse_csv(csv, len, groups, &ng, &total);
+		free(csv);
+		if (rows < 0) {
+			fprintf(stderr, "analytics: owner %zu sent malformed CSV\n", i + 1);
+			goto out;
+		}
+		printf("analytics: owner %zu (attested %s peer, release %s) sent %ld rows\n",
+		    i + 1, pi.platform, pi.release, rows);
+		fflush(stdout);
+	}
+	result = stats(groups, ng, owners, total);
+	result_s = result != NULL ? json_dumps(result, JSON_COMPACT | JSON_SORT_KEYS |
+	    JSON_REAL_PRECISION(10)) : NULL;
+	if (result_s == NULL ||
+	    vouch_sign(v, (const uint8_t *)result_s, strlen(result_s), sig) != VOUCH_OK ||
+	    vouch_admission_chain(v, &chain, &ear) != VOUCH_OK) {
+		die(v, "sign result", VOUCH_ERR_INTERNAL);
+		goto out;
+	}
+	hex(sig, sizeof(sig), sighex);
+	bundle = json_pack("{s:i, s:s, s:s, s:s, s:s}", "vouch_result", 1,
+	    "result", result_s, "signature", sighex, "certificate_chain", chain,
+	    "ear", ear);
+	bundle_s = bundle != NULL ? json_dumps(bundle, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	for (i = 0; bundle_s != NULL && i < owners; i++) {
+		if (send_msg(ch[i], bundle_s, strlen(bundle_s)) != VOUCH_OK) {
+			fprintf(stderr, "analytics: cannot send result to owner %zu\n", i + 1);
+			goto out;
+		}
+	}
+	printf("analytics: joint result over %zu rows sent to %zu owners\n", total, owners);
+	rc = bundle_s != NULL ? 0 : 1;
+ out:
+	for (i = 0; i < 16; i++) {
+		vouch_channel_close(ch[i]);
+	}
+	for (i = 0; i < ng; i++) {
+		free(groups[i].v);
+	}
+	free(bundle_s);
+	free(result_s);
+	json_decref(bundle);
+	json_decref(result);
+	if (lfd >= 0) {
+		close(lfd);
+	}
+	vouch_close(v);
+	return rc;
+}
+
+static int
+owner(const char *host, const char *port_s, const char *csv_path, const char *out_path)
+{
+	struct vouch_peer_requirements req;
+	struct vouch_peer_info pi;
+	struct vouch *v = NULL;
+	struct vouch_channel *ch = NULL;
+	const char *want = getenv("VOUCH_PEER_MEASUREMENT");
+	char *bundle = NULL, mhex[2 * VOUCH_MEASUREMENT_MAX_BYTES + 1];
+	uint8_t *csv = NULL;
+	size_t len = 0, i, wl;
+	long port = strtol(port_s, NULL, 10);
+	unsigned int byte;
+	enum vouch_err rv;
+	FILE *f;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	wl = want != NULL ? strlen(want) : 0;
+	if (wl == 0 || wl % 2 != 0 || wl / 2 > sizeof(req.measurement) ||
+	    port <= 0 || port > 65535) {
+		fprintf(stderr, "joint-stats: owner needs VOUCH_PEER_MEASUREMENT (hex) "
+		    "and a valid PORT: an owner never sends data to an unchecked peer\n");
+		return 2;
+	}
+	for (i = 0; i < wl / 2; i++) {
+		char two[3] = { want[2 * i], want[2 * i + 1], '\0' };
+		char *e;
+
+		byte = (unsigned int)strtoul(two, &e, 16);
+		if (*e != '\0') {
+			return 2;
+		}
+		req.measurement[i] = (uint8_t)byte;
+	}
+	req.measurement_len = wl / 2;
+	req.platform = NULL;
+	f = fopen(csv_path, "rb");
+	if (f == NULL) {
+		fprintf(stderr, "joint-stats: %s: %s\n", csv_path, strerror(errno));
+		return 2;
+	}
+	csv = malloc(MAX_MSG);
+	len = csv != NULL ? fread(csv, 1, MAX_MSG, f) : 0;
+	fclose(f);
+	rc = open_env(&v);
+	if (rc != 0) {
+		goto out;
+	}
+	rc = 1;
+	rv = vouch_channel_connect(v, host, (uint16_t)port, &req, &ch);
+	if (rv != VOUCH_OK) {
+		rc = die(v, "analytics peer refused", rv);
+		goto out;
+	}
+	if (vouch_channel_peer(ch, &pi) != VOUCH_OK) {
+		goto out;
+	}
+	hex(pi.measurement, pi.measurement_len, mhex);
+	printf("owner %s: peer verified: platform %s, measurement %.16s..., release %s, policy v%lld\n",
+	    csv_path, pi.platform, mhex, pi.release, (long long)pi.policy_version);
+	fflush(stdout);
+	if (send_msg(ch, csv, len) != VOUCH_OK ||
+	    recv_msg(ch, &bundle, &len) != VOUCH_OK) {
+		rc = die(v, "exchange", VOUCH_ERR_IO);
+		goto out;
+	}
+	f = fopen(out_path, "wb");
+	if (f == NULL || fwrite(bundle, 1, len, f) != len || fclose(f) != 0) {
+		fprintf(stderr, "joint-stats: cannot write %s\n", out_path);
+		goto out;
+	}
+	rc = 0;
+ out:
+	free(bundle);
+	free(csv);
+	vouch_channel_close(ch);
+	vouch_close(v);
+	return rc;
+}
+
+/*
+ * One source, two programs: the analytics program and the data owners'
+ * client are built separately (JOINT_STATS_OWNER), so each has its own
+ * measurement and the policy can trust them as separate releases.
+ */
+int
+main(int argc, char **argv)
+{
+	signal(SIGPIPE, SIG_IGN);
+#ifdef JOINT_STATS_OWNER
+	if (argc == 5) {
+		return owner(argv[1], argv[2], argv[3], argv[4]);
+	}
+	fprintf(stderr, "usage: joint-stats-owner HOST PORT CSV BUNDLE_OUT\n");
+	(void)analytics;
+#else
+	if (argc == 3) {
+		return analytics(argv[1], argv[2]);
+	}
+	fprintf(stderr, "usage: joint-stats-analytics PORT OWNERS\n");
+	(void)owner;
+#endif
+	return 2;
+}

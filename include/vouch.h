@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vouch.h: the application API.  A program running in a TEE opens a
+ * context, certifies itself with vouchd, opens attested channels to its
+ * peers, seals data to itself, and closes.  No OpenSSL type appears here.
+ *
+ * Every call that can fail returns an enum vouch_err (VOUCH_OK is 0) and
+ * keeps a detail message in the context: vouch_last_error().  Nothing is
+ * printed.  A context is used by one thread at a time.
+ *
+ * A complete attested server:
+ *
+ *	struct vouch *v;
+ *	struct vouch_options o = { .platform = "auto", .store_dir = "state",
+ *	    .domain_root = "domain.pem", .service_url = "https://vouchd:8443" };
+ *	vouch_open(&v, &o);
+ *	vouch_certify(v);
+ *	vouch_channel_accept(v, fd, NULL, &ch);
+ *	vouch_channel_read(ch, buf, sizeof(buf), &n);
+ *	vouch_channel_write(ch, buf, n);
+ *	vouch_channel_close(ch);
+ *	vouch_close(v);
+ */
+#ifndef VOUCH_H
+#define VOUCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vouch/err.h"
+
+struct vouch;
+struct vouch_channel;
+
+/* Largest measurement any platform reports (bytes). */
+#define VOUCH_MEASUREMENT_MAX_BYTES	64
+
+struct vouch_options {
+	/* "auto" (detect), "sim", "snp", "tdx", "sgx", "tpm", "cca". */
+	const char	*platform;
+	/*
+	 * Directory for the sealed store (the attested key and admission
+	 * certificate); created with mode 0700 if missing.
+	 */
+	const char	*store_dir;
+	/* PEM file of the domain root certificate (built into the app). */
+	const char	*domain_root;
+	/* vouchd's URL, "https://host:port". */
+	const char	*service_url;
+	/*
+	 * sim only: the simulated platform directory ("vouch sim init").
+	 * NULL means the VOUCH_SIM_DIR environment variable.
+	 */
+	const char	*sim_dir;
+	/*
+	 * Renew the admission certificate when less than this many seconds
+	 * of validity remain (0: a quarter of its lifetime).
+	 */
+	int64_t		 renew_before;
+};
+
+/*
+ * vouch_open creates a context for |opts| (copied; not kept).  It opens
+ * the sealed store if there is one: a store that fails to unseal (tampered,
+ * or sealed by another measurement or platform) is an error
+ * (VOUCH_ERR_SIGNATURE_INVALID), never silently replaced.  On success
+ * |*out| must be freed with vouch_close; on failure it is NULL.
+ */
+VOUCH_API enum vouch_err vouch_open(struct vouch **out,
+    const struct vouch_options *opts) VOUCH_MUST_CHECK;
+
+/*
+ * vouch_certify makes sure |v| holds a valid admission certificate: it
+ * reuses the stored one unless it expires within the renewal window, and
+ * otherwise asks vouchd for a challenge, makes a fresh ECDSA P-384 key in
+ * the TEE, collects evidence whose report_data binds the nonce and the
+ * public key (docs/vouchd.md), certifies, and saves key and certificate
+ * in the sealed store.  VOUCH_ERR_POLICY_DENIED when vouchd refuses.
+ */
+VOUCH_API enum vouch_err vouch_certify(struct vouch *v) VOUCH_MUST_CHECK;
+
+/*
+ * What a channel requires of its peer, beyond an admission certificate
+ * chaining to the domain root.  NULL or zeroed: any admitted peer.
+ */
+struct vouch_peer_requirements {
+	/* If measurement_len > 0, the peer's measurement must equal it. */
+	uint8_t		measurement[VOUCH_MEASUREMENT_MAX_BYTES];
+	size_t		measurement_len;
+	/* If not NULL, the peer's platform must be this ("sim", ...). */
+	const char	*platform;
+};
+
+/* Who the peer is, read from its verified admission certificate. */
+struct vouch_peer_info {
+	char		platform[16];
+	uint8_t		measurement[VOUCH_MEASUREMENT_MAX_BYTES];
+	size_t		measurement_len;
+	int64_t		policy_version;
+	char		release[65];
+	int64_t		not_after;
+};
+
+/*
+ * vouch_channel_connect opens TLS 1.3 to |host|:|port| with mutual
+ * authentication by admission certificates: the server's chain must end
+ * at the domain root and satisfy |req|.  vouch_channel_accept does the
+ * same as the server on a connected socket |fd| (the channel takes
+ * ownership of it and closes it).  A peer without a certificate, from
+ * another domain, expired, or not meeting |req| fails the handshake
+ * (VOUCH_ERR_CHAIN_INVALID, VOUCH_ERR_CERT_EXPIRED,
+ * VOUCH_ERR_MEASUREMENT_NOT_TRUSTED).  Requires vouch_certify first.
+ */
+VOUCH_API enum vouch_err vouch_channel_connect(struct vouch *v, const char *host,
+    uint16_t port, const struct vouch_peer_requirements *req,
+    struct vouch_channel **out) VOUCH_MUST_CHECK;
+VOUCH_API enum vouch_err vouch_channel_accept(struct vouch *v, int fd,
+    const struct vouch_peer_requirements *req, struct vouch_channel **out)
+    VOUCH_MUST_CHECK;
+/* The peer's identity after the handshake. */
+VOUCH_API enum vouch_err vouch_channel_peer(const struct vouch_channel *ch,
+    struct vouch_peer_info *out) VOUCH_MUST_CHECK;
+/*
+ * vouch_channel_read reads up to |cap| bytes; |*out_n| is 0 at a clean
+ * end of stream.  vouch_channel_write writes all |n| bytes.
+ */
+VOUCH_API enum vouch_err vouch_channel_read(struct vouch_channel *ch, void *buf,
+    size_t cap, size_t *out_n) VOUCH_MUST_CHECK;
+VOUCH_API enum vouch_err vouch_channel_write(struct vouch_channel *ch,
+    const void *buf, size_t n) VOUCH_MUST_CHECK;
+/* vouch_channel_close shuts the channel down and frees it; NULL is fine. */
+VOUCH_API void vouch_channel_close(struct vouch_channel *ch);
+
+/*
+ * vouch_sign signs |n| bytes with the attested key (ECDSA P-384/SHA-384,
+ * raw r||s, 96 bytes into |sig|), so a relying party holding the admission
+ * chain can check that this attested program produced them.
+ */
+VOUCH_API enum vouch_err vouch_sign(struct vouch *v, const uint8_t *msg, size_t n,
+    uint8_t sig[96]) VOUCH_MUST_CHECK;
+/*
+ * vouch_admission_chain returns the PEM admission chain (leaf first) and
+ * the EAR token of the current certification; both belong to |v|.
+ */
+VOUCH_API enum vouch_err vouch_admission_chain(struct vouch *v,
+    const char **out_chain_pem, const char **out_ear) VOUCH_MUST_CHECK;
+
+/*
+ * vouch_seal encrypts |n| bytes so that only this program (same
+ * measurement) on this platform can decrypt them.  sim: AES-256-GCM with a
+ * key derived by HKDF-SHA256 from the platform secret and the measurement.
+ * |*out| is malloc'd (free with free()).  vouch_unseal reverses it; a
+ * different measurement, platform or any modified byte fails with
+ * VOUCH_ERR_SIGNATURE_INVALID.
+ */
+VOUCH_API enum vouch_err vouch_seal(struct vouch *v, const uint8_t *in, size_t n,
+    uint8_t **out, size_t *out_len) VOUCH_MUST_CHECK;
+VOUCH_API enum vouch_err vouch_unseal(struct vouch *v, const uint8_t *in, size_t n,
+    uint8_t **out, size_t *out_len) VOUCH_MUST_CHECK;
+
+/* The detail of the last failure on |v| ("" if none). */
+VOUCH_API const char *vouch_last_error(const struct vouch *v);
+
+/* vouch_close wipes keys and frees |v|; NULL is fine. */
+VOUCH_API void vouch_close(struct vouch *v);
+
+#endif
