@@ -29,14 +29,6 @@
 /* Largest PEM public key in a certify request. */
 #define API_PUBKEY_MAX	4096
 
-/* The per-worker parsed policy, refreshed when the store has a new one. */
-struct policy_cache {
-	int64_t			 version;
-	struct vouch_policy	*pol;
-};
-
-static _Thread_local struct policy_cache tl_policy;
-
 static uint64_t
 now_usec(void)
 {
@@ -163,7 +155,7 @@ current_policy(struct vouchd_worker *w, enum vouch_err *err)
 		}
 		return NULL;
 	}
-	if (tl_policy.pol == NULL || tl_policy.version != version) {
+	if (w->policy == NULL || w->policy_version != version) {
 		*err = vouch_policy_verify_signed(w->ctx, w->d->domain_pub,
 		    signed_policy, len, &payload, &plen);
 		if (*err == VOUCH_OK) {
@@ -174,16 +166,16 @@ current_policy(struct vouchd_worker *w, enum vouch_err *err)
 			free(signed_policy);
 			return NULL;
 		}
-		vouch_policy_free(tl_policy.pol);
-		tl_policy.pol = pol;
-		tl_policy.version = version;
+		vouch_policy_free(w->policy);
+		w->policy = pol;
+		w->policy_version = version;
 	}
 	free(signed_policy);
-	*err = vouch_policy_check_current(w->ctx, tl_policy.pol);
+	*err = vouch_policy_check_current(w->ctx, w->policy);
 	if (*err != VOUCH_OK) {
 		return NULL;
 	}
-	return tl_policy.pol;
+	return w->policy;
 }
 
 static void

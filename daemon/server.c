@@ -33,6 +33,7 @@
 #include <openssl/x509v3.h>
 
 #include "crypto/crypto.h"
+#include "policy/policy.h"
 #include "vouchd.h"
 
 /* Per-connection state, owned by the SSL object (freed with it). */
@@ -376,6 +377,7 @@ worker_free(struct vouchd *d, struct vouchd_worker *w)
 	if (w->store != NULL) {
 		d->store_ops->close(w->store);
 	}
+	vouch_policy_free(w->policy);
 	vouch_ctx_free(w->ctx);
 }
 

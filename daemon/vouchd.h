@@ -84,6 +84,8 @@ struct vouchd {
 };
 
 /* One worker thread: its own event loop, HTTP server and store handle. */
+struct vouch_policy;
+
 struct vouchd_worker {
 	struct vouchd		*d;
 	struct event_base	*base;
@@ -91,6 +93,9 @@ struct vouchd_worker {
 	struct store		*store;
 	struct vouch_ctx	*ctx;
 	int			 index;
+	/* The parsed current policy, refreshed when the store has a newer one. */
+	struct vouch_policy	*policy;
+	int64_t			 policy_version;
 };
 
 /* server.c */
