@@ -24,7 +24,7 @@ JSON
 PORT=$(( 20000 + RANDOM % 20000 ))
 "$D" --data-dir "$T/data" --domain-cert "$T/domain/domain.pem" --issuer-key "$T/issuer.key" \
   --issuer-cert "$T/issuer.pem" --listen 127.0.0.1:$PORT --sim-root "$T/plat/sim-root.pem" \
-  --threads 2 --conn-deadline 60 2>"$T/vouchd.log" & pid=$!
+  --threads ${VOUCHD_THREADS:-2} --conn-deadline 60 2>"$T/vouchd.log" & pid=$!
 for _ in $(seq 100); do curl -sf --cacert "$T/domain/domain.pem" https://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.05; done
 curl -sf --cacert "$T/domain/domain.pem" --cert "$T/admin.pem" --key "$T/admin.key" -X PUT \
   --data-binary @"$T/policy.signed" https://127.0.0.1:$PORT/v1/policy >/dev/null
