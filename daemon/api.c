@@ -13,8 +13,6 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
 
 #include "bs/bs.h"
 #include "bs/json.h"
@@ -227,6 +225,42 @@ appraisal_fail(struct vouchd_worker *w, struct appraisal *a, enum vouch_err err,
 }
 
 /*
+ * The worker's verification configuration for |p|, made once: the
+ * platform, its trust anchors, and the cache of validated chains.
+ */
+static struct vouch_verify_config *
+worker_verify_config(struct vouchd_worker *w, const struct vouch_platform *p)
+{
+	struct vouch_verify_config *cfg;
+	size_t i;
+
+	for (i = 0; i < VOUCHD_MAX_PLATFORMS && w->verify[i].platform != NULL; i++) {
+		if (w->verify[i].platform == p) {
+			return w->verify[i].cfg;
+		}
+	}
+	if (i == VOUCHD_MAX_PLATFORMS) {
+		(void)vouch_fail(w->ctx, VOUCH_ERR_INTERNAL, "too many platforms");
+		return NULL;
+	}
+	cfg = vouch_verify_config_new();
+	if (cfg == NULL ||
+	    vouch_verify_config_set_platform(w->ctx, cfg, p->name) != VOUCH_OK ||
+	    (w->d->sim_root_pem != NULL && strcmp(p->name, "sim") == 0 &&
+	    vouch_verify_config_add_trust_anchor(w->ctx, cfg, w->d->sim_root_pem,
+	    w->d->sim_root_len) != VOUCH_OK)) {
+		if (cfg == NULL) {
+			(void)vouch_fail(w->ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
+		}
+		vouch_verify_config_free(cfg);
+		return NULL;
+	}
+	w->verify[i].platform = p;
+	w->verify[i].cfg = cfg;
+	return cfg;
+}
+
+/*
  * Verify |ev| under the current policy with |report_data| as the binding:
  * platform trusted, evidence verified, then the policy's admission rules.
  */
@@ -235,7 +269,7 @@ appraise(struct vouchd_worker *w, const struct vouch_policy *pol,
     const uint8_t *ev, size_t ev_len, const uint8_t report_data[64],
     struct appraisal *a)
 {
-	struct vouch_verify_config *cfg = NULL;
+	struct vouch_verify_config *cfg;
 	const struct vouch_platform *p;
 	const uint8_t *m;
 	size_t mlen;
@@ -257,19 +291,14 @@ appraise(struct vouchd_worker *w, const struct vouch_policy *pol,
 		    (long long)a->policy_version), "policy");
 		goto out;
 	}
-	cfg = vouch_verify_config_new();
+	cfg = worker_verify_config(w, p);
 	if (cfg == NULL ||
-	    vouch_verify_config_set_platform(w->ctx, cfg, p->name) != VOUCH_OK ||
-	    vouch_verify_config_set_report_data(w->ctx, cfg, report_data, 64) != VOUCH_OK ||
-	    (w->d->sim_root_pem != NULL && strcmp(p->name, "sim") == 0 &&
-	    vouch_verify_config_add_trust_anchor(w->ctx, cfg, w->d->sim_root_pem,
-	    w->d->sim_root_len) != VOUCH_OK)) {
+	    vouch_verify_config_set_report_data(w->ctx, cfg, report_data, 64) != VOUCH_OK) {
 		appraisal_fail(w, a, vouch_error_code(w->ctx), "config");
 		goto out;
 	}
-	if (vouch_policy_platform_allows_debug(pol, p->name)) {
-		vouch_verify_config_insecure_allow_debug(cfg);
-	}
+	/* The policy decides debug; the configuration is reused per platform. */
+	cfg->allow_debug = vouch_policy_platform_allows_debug(pol, p->name);
 	a->err = vouch_verify_evidence(w->ctx, cfg, ev, ev_len, &a->res);
 	if (a->err != VOUCH_OK) {
 		appraisal_fail(w, a, a->err, "verify");
@@ -293,7 +322,6 @@ appraise(struct vouchd_worker *w, const struct vouch_policy *pol,
 	}
 	a->stage = "admitted";
  out:
-	vouch_verify_config_free(cfg);
 	vouchd_observe_verify(w->d, now_usec() - t0);
 }
 
@@ -360,28 +388,18 @@ make_ear(struct vouchd_worker *w, const struct appraisal *a,
 	    vouch_ctx_now(w->ctx), out);
 }
 
+/* The request's EC public key, parsed strictly, and its DER SPKI. */
 static EVP_PKEY *
-parse_public_key(const json_t *o)
+parse_public_key(struct vouchd_worker *w, const json_t *o, uint8_t *spki,
+    size_t *spki_len)
 {
 	const json_t *v = json_object_get(o, "public_key");
-	const char *s = json_string_value(v);
 	EVP_PKEY *pk = NULL;
-	BIO *bio;
-	int id;
 
-	if (s == NULL || json_string_length(v) > API_PUBKEY_MAX) {
+	if (!json_is_string(v) || json_string_length(v) > API_PUBKEY_MAX ||
+	    vouch_ec_pubkey_from_pem(w->ctx, json_string_value(v),
+	    json_string_length(v), &pk, spki, spki_len) != VOUCH_OK) {
 		return NULL;
-	}
-	bio = BIO_new_mem_buf(s, (int)json_string_length(v));
-	if (bio != NULL) {
-		pk = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
-		BIO_free(bio);
-	}
-	ERR_clear_error();
-	id = pk != NULL ? EVP_PKEY_get_base_id(pk) : 0;
-	if (pk != NULL && id != EVP_PKEY_EC) {
-		EVP_PKEY_free(pk);
-		pk = NULL;
 	}
 	return pk;
 }
@@ -395,7 +413,8 @@ handle_certify(struct vouchd_worker *w, struct evhttp_request *req)
 	struct ca_admission adm;
 	json_t *body = NULL;
 	uint8_t nonce[STORE_NONCE_BYTES], rd[VOUCH_SHA512_BYTES], *ev = NULL;
-	size_t ev_len = 0;
+	uint8_t spki[VOUCH_EC_SPKI_MAX];
+	size_t ev_len = 0, spki_len = 0;
 	EVP_PKEY *pub = NULL;
 	X509 *cert = NULL;
 	char serial[33], *chain = NULL, *ear = NULL;
@@ -418,7 +437,7 @@ handle_certify(struct vouchd_worker *w, struct evhttp_request *req)
 	}
 	if (!get_hex_field(body, "nonce", nonce, sizeof(nonce)) ||
 	    !get_evidence(body, &ev, &ev_len) ||
-	    (pub = parse_public_key(body)) == NULL) {
+	    (pub = parse_public_key(w, body, spki, &spki_len)) == NULL) {
 		vouchd_count(w->d, EP_CERTIFY, OC_CLIENT_ERROR);
 		vouchd_reply_problem(req, 400, "bad-request",
 		    "nonce (64 hex), evidence (base64) and public_key (PEM) required");
@@ -444,11 +463,7 @@ handle_certify(struct vouchd_worker *w, struct evhttp_request *req)
 		    "Nonce unknown, expired or already used");
 		goto out;
 	}
-	if (vouch_bind_certify(w->ctx, nonce, sizeof(nonce), pub, rd) != VOUCH_OK) {
-		vouchd_count(w->d, EP_CERTIFY, OC_CLIENT_ERROR);
-		vouchd_reply_problem(req, 400, "bad-request", "Unusable public key");
-		goto out;
-	}
+	vouch_bind_certify_spki(nonce, sizeof(nonce), spki, spki_len, rd);
 	appraise(w, pol, ev, ev_len, rd, &a);
 	if (a.err != VOUCH_OK) {
 		vouchd_audit(w, audit_event(req, "certify", &a));

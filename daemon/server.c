@@ -33,6 +33,7 @@
 #include <openssl/x509v3.h>
 
 #include "crypto/crypto.h"
+#include "platform/platform.h"
 #include "policy/policy.h"
 #include "vouchd.h"
 
@@ -368,6 +369,8 @@ worker_init(struct vouchd *d, struct vouchd_worker *w, int index, int lfd)
 static void
 worker_free(struct vouchd *d, struct vouchd_worker *w)
 {
+	size_t i;
+
 	if (w->http != NULL) {
 		evhttp_free(w->http);
 	}
@@ -378,6 +381,9 @@ worker_free(struct vouchd *d, struct vouchd_worker *w)
 		d->store_ops->close(w->store);
 	}
 	vouch_policy_free(w->policy);
+	for (i = 0; i < VOUCHD_MAX_PLATFORMS; i++) {
+		vouch_verify_config_free(w->verify[i].cfg);
+	}
 	vouch_ctx_free(w->ctx);
 }
 

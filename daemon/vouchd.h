@@ -24,6 +24,7 @@
 #define VOUCHD_DEFAULT_NONCE_TTL	120		/* seconds */
 #define VOUCHD_DEFAULT_THREADS		2
 #define VOUCHD_MAX_THREADS		64
+#define VOUCHD_MAX_PLATFORMS		8
 
 struct vouchd_config {
 	const char	*data_dir;
@@ -85,6 +86,8 @@ struct vouchd {
 
 /* One worker thread: its own event loop, HTTP server and store handle. */
 struct vouch_policy;
+struct vouch_platform;
+struct vouch_verify_config;
 
 struct vouchd_worker {
 	struct vouchd		*d;
@@ -96,6 +99,11 @@ struct vouchd_worker {
 	/* The parsed current policy, refreshed when the store has a newer one. */
 	struct vouch_policy	*policy;
 	int64_t			 policy_version;
+	/* One verification configuration per platform, reused (chain cache). */
+	struct {
+		const struct vouch_platform	*platform;
+		struct vouch_verify_config	*cfg;
+	}			 verify[VOUCHD_MAX_PLATFORMS];
 };
 
 /* server.c */

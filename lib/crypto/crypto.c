@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -945,12 +946,20 @@ vouch_bind(const char *label, const uint8_t *const *parts, const size_t *lens,
 	}
 }
 
+void
+vouch_bind_certify_spki(const uint8_t *nonce, size_t nonce_len,
+    const uint8_t *spki, size_t spki_len, uint8_t out[VOUCH_SHA512_BYTES])
+{
+	const uint8_t *parts[2] = { nonce, spki };
+	size_t lens[2] = { nonce_len, spki_len };
+
+	vouch_bind(VOUCH_BIND_CERTIFY, parts, lens, 2, out);
+}
+
 enum vouch_err
 vouch_bind_certify(struct vouch_ctx *ctx, const uint8_t *nonce,
     size_t nonce_len, EVP_PKEY *pub, uint8_t out[VOUCH_SHA512_BYTES])
 {
-	const uint8_t *parts[2];
-	size_t lens[2];
 	uint8_t *der = NULL;
 	int len;
 
@@ -958,11 +967,94 @@ vouch_bind_certify(struct vouch_ctx *ctx, const uint8_t *nonce,
 	if (len <= 0) {
 		return vouch_fail(ctx, VOUCH_ERR_BAD_KEY, "cannot encode public key");
 	}
-	parts[0] = nonce;
-	lens[0] = nonce_len;
-	parts[1] = der;
-	lens[1] = (size_t)len;
-	vouch_bind(VOUCH_BIND_CERTIFY, parts, lens, 2, out);
+	vouch_bind_certify_spki(nonce, nonce_len, der, (size_t)len, out);
 	OPENSSL_free(der);
 	return VOUCH_OK;
+}
+
+/*
+ * RFC 5480 §2: SubjectPublicKeyInfo { id-ecPublicKey, namedCurve } with
+ * the uncompressed point (SEC 1 §2.3.3: 0x04 || X || Y) in the BIT STRING.
+ */
+static const uint8_t spki_p384_prefix[] = {
+	0x30, 0x76, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02,
+	0x01, 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22, 0x03, 0x62, 0x00, 0x04,
+};
+static const uint8_t spki_p256_prefix[] = {
+	0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02,
+	0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03,
+	0x42, 0x00, 0x04,
+};
+
+enum vouch_err
+vouch_ec_pubkey_from_pem(struct vouch_ctx *ctx, const char *pem, size_t len,
+    EVP_PKEY **out, uint8_t *spki, size_t *spki_len)
+{
+	static const char begin[] = "-----BEGIN PUBLIC KEY-----";
+	static const char end[] = "-----END PUBLIC KEY-----";
+	char b64[2 * VOUCH_EC_SPKI_MAX];
+	const char *p, *e;
+	size_t n = 0, dlen = 0, plen, i;
+	const char *group;
+	OSSL_PARAM params[3];
+	EVP_PKEY_CTX *pctx = NULL;
+	enum vouch_err rv;
+
+	*out = NULL;
+	/* Optional leading/trailing newlines only; one block, nothing else. */
+	while (len > 0 && (pem[len - 1] == '\n' || pem[len - 1] == '\r')) {
+		len--;
+	}
+	if (len < sizeof(begin) - 1 + sizeof(end) - 1 ||
+	    memcmp(pem, begin, sizeof(begin) - 1) != 0 ||
+	    memcmp(pem + len - (sizeof(end) - 1), end, sizeof(end) - 1) != 0) {
+		return vouch_fail(ctx, VOUCH_ERR_BAD_KEY,
+		    "public key is not one PEM PUBLIC KEY block");
+	}
+	p = pem + sizeof(begin) - 1;
+	e = pem + len - (sizeof(end) - 1);
+	for (; p < e; p++) {
+		if (*p == '\n' || *p == '\r') {
+			continue;
+		}
+		if (n == sizeof(b64)) {
+			return vouch_fail(ctx, VOUCH_ERR_BAD_KEY,
+			    "public key too long");
+		}
+		b64[n++] = *p;
+	}
+	if (!vouch_b64_decode(b64, n, false, spki, VOUCH_EC_SPKI_MAX, &dlen)) {
+		return vouch_fail(ctx, VOUCH_ERR_BAD_KEY, "public key: bad base64");
+	}
+	if (dlen == sizeof(spki_p384_prefix) + 96 &&
+	    memcmp(spki, spki_p384_prefix, sizeof(spki_p384_prefix)) == 0) {
+		group = "P-384";
+		plen = sizeof(spki_p384_prefix);
+	} else if (dlen == sizeof(spki_p256_prefix) + 64 &&
+	    memcmp(spki, spki_p256_prefix, sizeof(spki_p256_prefix)) == 0) {
+		group = "P-256";
+		plen = sizeof(spki_p256_prefix);
+	} else {
+		return vouch_fail(ctx, VOUCH_ERR_BAD_KEY,
+		    "public key is not an uncompressed EC P-256 or P-384 key");
+	}
+	i = plen - 1;	/* the point starts at its 0x04 */
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+	    (char *)(uintptr_t)group, 0);
+	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
+	    spki + i, dlen - i);
+	params[2] = OSSL_PARAM_construct_end();
+	pctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	if (pctx == NULL || EVP_PKEY_fromdata_init(pctx) != 1 ||
+	    EVP_PKEY_fromdata(pctx, out, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+		*out = NULL;
+		rv = vouch_fail(ctx, VOUCH_ERR_BAD_KEY,
+		    "public key: point is not on the curve");
+	} else {
+		*spki_len = dlen;
+		rv = VOUCH_OK;
+	}
+	EVP_PKEY_CTX_free(pctx);
+	ERR_clear_error();
+	return rv;
 }

@@ -172,6 +172,24 @@ enum vouch_err	vouch_bind_certify(struct vouch_ctx *ctx, const uint8_t *nonce,
 		    size_t nonce_len, EVP_PKEY *pub,
 		    uint8_t out[VOUCH_SHA512_BYTES]) VOUCH_MUST_CHECK;
 
+/* As vouch_bind_certify, with the DER SubjectPublicKeyInfo given. */
+void	vouch_bind_certify_spki(const uint8_t *nonce, size_t nonce_len,
+	    const uint8_t *spki, size_t spki_len, uint8_t out[VOUCH_SHA512_BYTES]);
+
+/* Largest DER SubjectPublicKeyInfo accepted for an EC P-256/P-384 key. */
+#define VOUCH_EC_SPKI_MAX	120
+/*
+ * vouch_ec_pubkey_from_pem reads one PEM "PUBLIC KEY" block holding an
+ * uncompressed EC P-256 or P-384 key (RFC 5480), exactly and strictly: the
+ * DER must be the one canonical encoding (fixed prefix, then the point),
+ * and the point must lie on the curve.  It does not use OpenSSL's generic
+ * decoders, which cost hundreds of microseconds per key.  On success
+ * |*out| is the key and |spki| (cap VOUCH_EC_SPKI_MAX) its DER.
+ */
+enum vouch_err	vouch_ec_pubkey_from_pem(struct vouch_ctx *ctx, const char *pem,
+		    size_t len, EVP_PKEY **out, uint8_t *spki, size_t *spki_len)
+		    VOUCH_MUST_CHECK;
+
 /* Parse "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339, UTC or numeric offset). */
 bool	vouch_time_parse_rfc3339(const char *s, int64_t *out);
 /* Format as "YYYY-MM-DDTHH:MM:SSZ" into |out| (cap >= 21). */

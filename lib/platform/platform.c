@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/err.h>
 #include <openssl/x509.h>
@@ -101,6 +102,89 @@ vouch_endorsement_kind(const uint8_t *buf, size_t len)
 	return VOUCH_ENDORSEMENT_UNKNOWN;
 }
 
+static void
+cache_clear(struct vouch_chain_cache *c)
+{
+	size_t i;
+
+	for (i = 0; c != NULL && i < VOUCH_CHAIN_CACHE_SLOTS; i++) {
+		X509_free(c->e[i].leaf);
+		memset(&c->e[i], 0, sizeof(c->e[i]));
+	}
+}
+
+static int64_t
+asn1_time_unix(const ASN1_TIME *t)
+{
+	struct tm tm;
+
+	if (ASN1_TIME_to_tm(t, &tm) != 1) {
+		return -1;
+	}
+	return (int64_t)timegm(&tm);
+}
+
+bool
+vouch_chain_cache_get(const struct vouch_verify_config *cfg,
+    const uint8_t key[32], int64_t now, X509 **out_leaf,
+    uint8_t out_root_id[32])
+{
+	struct vouch_chain_cache_entry *e;
+	size_t i;
+
+	for (i = 0; cfg->cache != NULL && i < VOUCH_CHAIN_CACHE_SLOTS; i++) {
+		e = &cfg->cache->e[i];
+		if (e->used && memcmp(e->key, key, 32) == 0 &&
+		    now >= e->not_before && now <= e->not_after &&
+		    X509_up_ref(e->leaf) == 1) {
+			*out_leaf = e->leaf;
+			memcpy(out_root_id, e->root_id, 32);
+			return true;
+		}
+	}
+	return false;
+}
+
+void
+vouch_chain_cache_put(const struct vouch_verify_config *cfg,
+    const uint8_t key[32], STACK_OF(X509) *chain, const uint8_t root_id[32])
+{
+	struct vouch_chain_cache_entry *e;
+	int64_t nb = INT64_MIN, na = INT64_MAX, t;
+	X509 *x;
+	int i;
+
+	if (cfg->cache == NULL || sk_X509_num(chain) < 1) {
+		return;
+	}
+	for (i = 0; i < sk_X509_num(chain); i++) {
+		x = sk_X509_value(chain, i);
+		t = asn1_time_unix(X509_get0_notBefore(x));
+		if (t < 0) {
+			return;
+		}
+		nb = t > nb ? t : nb;
+		t = asn1_time_unix(X509_get0_notAfter(x));
+		if (t < 0) {
+			return;
+		}
+		na = t < na ? t : na;
+	}
+	x = sk_X509_value(chain, 0);
+	if (X509_up_ref(x) != 1) {
+		return;
+	}
+	e = &cfg->cache->e[cfg->cache->next];
+	cfg->cache->next = (cfg->cache->next + 1) % VOUCH_CHAIN_CACHE_SLOTS;
+	X509_free(e->leaf);
+	e->used = true;
+	memcpy(e->key, key, 32);
+	e->leaf = x;
+	memcpy(e->root_id, root_id, 32);
+	e->not_before = nb;
+	e->not_after = na;
+}
+
 struct vouch_verify_config *
 vouch_verify_config_new(void)
 {
@@ -110,7 +194,10 @@ vouch_verify_config_new(void)
 		return NULL;
 	}
 	cfg->anchors = sk_X509_new_null();
-	if (cfg->anchors == NULL) {
+	cfg->cache = calloc(1, sizeof(*cfg->cache));
+	if (cfg->anchors == NULL || cfg->cache == NULL) {
+		sk_X509_free(cfg->anchors);
+		free(cfg->cache);
 		free(cfg);
 		return NULL;
 	}
@@ -126,6 +213,8 @@ vouch_verify_config_free(struct vouch_verify_config *cfg)
 		return;
 	}
 	sk_X509_pop_free(cfg->anchors, X509_free);
+	cache_clear(cfg->cache);
+	free(cfg->cache);
 	for (i = 0; i < cfg->n_endorsements; i++) {
 		free(cfg->endorsements[i].p);
 	}
@@ -163,6 +252,7 @@ vouch_verify_config_add_trust_anchor(struct vouch_ctx *ctx,
 	if (sk_X509_num(cfg->anchors) >= VOUCH_VERIFY_MAX_ITEMS) {
 		return vouch_fail(ctx, VOUCH_ERR_TOO_LARGE, "too many trust anchors");
 	}
+	cache_clear(cfg->cache);
 	return vouch_certs_parse(ctx, buf, len, cfg->anchors);
 }
 

@@ -26,6 +26,27 @@ struct vouch_blob {
 	size_t	 n;
 };
 
+/*
+ * Chains that validated recently, so repeated evidence from one chip does
+ * not re-parse and re-validate the same certificates (one P-384 verify and
+ * an X509_STORE build each).  A hit is only used inside the validity
+ * window of every certificate of the validated chain; anything else takes
+ * the full path.  Cleared when the trust anchors change.
+ */
+#define VOUCH_CHAIN_CACHE_SLOTS	8
+struct vouch_chain_cache_entry {
+	bool		 used;
+	uint8_t		 key[32];	/* SHA-256 over the certificates given */
+	X509		*leaf;
+	uint8_t		 root_id[32];	/* SHA-256 of the anchor's SPKI */
+	int64_t		 not_before;	/* latest notBefore in the chain */
+	int64_t		 not_after;	/* earliest notAfter in the chain */
+};
+struct vouch_chain_cache {
+	struct vouch_chain_cache_entry	e[VOUCH_CHAIN_CACHE_SLOTS];
+	size_t				next;
+};
+
 struct vouch_verify_config {
 	const struct vouch_platform	*platform;	/* NULL: auto */
 	STACK_OF(X509)			*anchors;
@@ -34,7 +55,20 @@ struct vouch_verify_config {
 	uint8_t				 report_data[VOUCH_REPORT_DATA_BYTES];
 	bool				 has_report_data;
 	bool				 allow_debug;
+	struct vouch_chain_cache	*cache;		/* mutable; see above */
 };
+
+/*
+ * The cached leaf (a new reference) and root id for |key| if it validated
+ * and |now| is inside its chain's window; false otherwise.
+ */
+bool	vouch_chain_cache_get(const struct vouch_verify_config *cfg,
+	    const uint8_t key[32], int64_t now, X509 **out_leaf,
+	    uint8_t out_root_id[32]);
+/* Remember that |chain| (leaf first, anchor last) validated for |key|. */
+void	vouch_chain_cache_put(const struct vouch_verify_config *cfg,
+	    const uint8_t key[32], STACK_OF(X509) *chain,
+	    const uint8_t root_id[32]);
 
 /* Checks a result lists as not performed; rendered in the output. */
 #define VOUCH_RESULT_MAX_NOTES	8

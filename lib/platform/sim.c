@@ -169,41 +169,56 @@ add_endorsement_certs(struct vouch_ctx *ctx,
 	return VOUCH_OK;
 }
 
-static enum vouch_err
-sim_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
-    const uint8_t *buf, size_t len, struct vouch_result *res)
+/* Cache key: SHA-256 over each certificate of the container, length first. */
+static void
+cache_key(const struct sim_evidence *ev, uint8_t out[VOUCH_SHA256_BYTES])
 {
+	const uint8_t *parts[2 * SIM_CONTAINER_MAX_CERTS];
+	size_t lens[2 * SIM_CONTAINER_MAX_CERTS], i;
+	uint8_t be[SIM_CONTAINER_MAX_CERTS][4];
+	uint8_t h[VOUCH_SHA512_BYTES];
+
+	for (i = 0; i < ev->n_certs; i++) {
+		be[i][0] = (uint8_t)(ev->cert_lens[i] >> 24);
+		be[i][1] = (uint8_t)(ev->cert_lens[i] >> 16);
+		be[i][2] = (uint8_t)(ev->cert_lens[i] >> 8);
+		be[i][3] = (uint8_t)ev->cert_lens[i];
+		parts[2 * i] = be[i];
+		lens[2 * i] = 4;
+		parts[2 * i + 1] = ev->certs[i];
+		lens[2 * i + 1] = ev->cert_lens[i];
+	}
+	vouch_bind("vouch-sim-chain-cache", parts, lens, 2 * ev->n_certs, h);
+	memcpy(out, h, VOUCH_SHA256_BYTES);
+}
+
+/*
+ * The chip certificate must be an end-entity signing certificate and chain
+ * through the container's other certificates (and endorsement
+ * certificates) to one of the caller's anchors at |now|.
+ */
+static enum vouch_err
+sim_verify_chain(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
+    const struct sim_evidence *ev, X509 *leaf, int64_t now,
+    uint8_t root_id[VOUCH_SHA256_BYTES], STACK_OF(X509) **out_chain)
+{
+	STACK_OF(X509) *untrusted = NULL;
 	enum vouch_err rv;
-	struct sim_evidence ev;
-	struct sim_report r;
-	X509 *leaf = NULL, *x;
-	STACK_OF(X509) *untrusted = NULL, *chain = NULL;
-	EVP_PKEY *pub;
-	char serial[2 * SIM_CHIP_ID_BYTES + 1], want[2 * SIM_CHIP_ID_BYTES + 1];
-	uint8_t root_id[VOUCH_SHA256_BYTES];
-	int64_t now = vouch_ctx_now(ctx);
+	X509 *x;
 	size_t i;
 
-	/* 1. Parse strictly. */
-	rv = sim_container_parse(ctx, buf, len, &ev);
-	if (rv != VOUCH_OK) {
-		return rv;
-	}
-	rv = sim_report_parse(ctx, ev.report, ev.report_len, &r);
-	if (rv != VOUCH_OK) {
-		return rv;
-	}
-	rv = vouch_cert_from_der(ctx, ev.certs[0], ev.cert_lens[0], &leaf);
-	if (rv != VOUCH_OK) {
-		goto out;
+	*out_chain = NULL;
+	if (X509_check_ca(leaf) != 0 ||
+	    (X509_get_key_usage(leaf) & KU_DIGITAL_SIGNATURE) == 0) {
+		return vouch_fail(ctx, VOUCH_ERR_CHAIN_INVALID,
+		    "sim: chip certificate is not an end-entity signing certificate");
 	}
 	untrusted = sk_X509_new_null();
 	if (untrusted == NULL) {
-		rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
-		goto out;
+		return vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
 	}
-	for (i = 1; i < ev.n_certs; i++) {
-		rv = vouch_cert_from_der(ctx, ev.certs[i], ev.cert_lens[i], &x);
+	for (i = 1; i < ev->n_certs; i++) {
+		rv = vouch_cert_from_der(ctx, ev->certs[i], ev->cert_lens[i], &x);
 		if (rv != VOUCH_OK) {
 			goto out;
 		}
@@ -216,6 +231,54 @@ sim_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	rv = add_endorsement_certs(ctx, cfg, untrusted);
 	if (rv != VOUCH_OK) {
 		goto out;
+	}
+	rv = vouch_chain_verify(ctx, leaf, untrusted, cfg->anchors, now,
+	    out_chain);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	rv = vouch_key_spki_sha256(ctx, X509_get0_pubkey(sk_X509_value(*out_chain,
+	    sk_X509_num(*out_chain) - 1)), root_id);
+ out:
+	sk_X509_pop_free(untrusted, X509_free);
+	return rv;
+}
+
+static enum vouch_err
+sim_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
+    const uint8_t *buf, size_t len, struct vouch_result *res)
+{
+	enum vouch_err rv;
+	struct sim_evidence ev;
+	struct sim_report r;
+	X509 *leaf = NULL;
+	STACK_OF(X509) *chain = NULL;
+	EVP_PKEY *pub;
+	char serial[2 * SIM_CHIP_ID_BYTES + 1], want[2 * SIM_CHIP_ID_BYTES + 1];
+	uint8_t root_id[VOUCH_SHA256_BYTES], key[VOUCH_SHA256_BYTES];
+	int64_t now = vouch_ctx_now(ctx);
+	bool cacheable, cached = false;
+
+	/* 1. Parse strictly. */
+	rv = sim_container_parse(ctx, buf, len, &ev);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	rv = sim_report_parse(ctx, ev.report, ev.report_len, &r);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	/* A chain that validated before, still inside its validity window. */
+	cacheable = cfg->n_endorsements == 0;
+	if (cacheable) {
+		cache_key(&ev, key);
+		cached = vouch_chain_cache_get(cfg, key, now, &leaf, root_id);
+	}
+	if (!cached) {
+		rv = vouch_cert_from_der(ctx, ev.certs[0], ev.cert_lens[0], &leaf);
+		if (rv != VOUCH_OK) {
+			goto out;
+		}
 	}
 
 	/* 2. Signature over the exact signed bytes, by the chip key. */
@@ -233,21 +296,14 @@ sim_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	}
 
 	/* 3. Chain to a trust anchor given by the caller, at the ctx time. */
-	if (X509_check_ca(leaf) != 0 ||
-	    (X509_get_key_usage(leaf) & KU_DIGITAL_SIGNATURE) == 0) {
-		rv = vouch_fail(ctx, VOUCH_ERR_CHAIN_INVALID,
-		    "sim: chip certificate is not an end-entity signing certificate");
-		goto out;
-	}
-	rv = vouch_chain_verify(ctx, leaf, untrusted, cfg->anchors, now, &chain);
-	if (rv != VOUCH_OK) {
-		goto out;
-	}
-	rv = vouch_key_spki_sha256(ctx,
-	    X509_get0_pubkey(sk_X509_value(chain, sk_X509_num(chain) - 1)),
-	    root_id);
-	if (rv != VOUCH_OK) {
-		goto out;
+	if (!cached) {
+		rv = sim_verify_chain(ctx, cfg, &ev, leaf, now, root_id, &chain);
+		if (rv != VOUCH_OK) {
+			goto out;
+		}
+		if (cacheable) {
+			vouch_chain_cache_put(cfg, key, chain, root_id);
+		}
 	}
 
 	/* 4. Consistency: chip id in the report equals the certified one. */
@@ -292,7 +348,6 @@ sim_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	rv = VOUCH_OK;
  out:
 	sk_X509_pop_free(chain, X509_free);
-	sk_X509_pop_free(untrusted, X509_free);
 	X509_free(leaf);
 	return rv;
 }

@@ -564,6 +564,53 @@ test_auto_detect_and_platform_names(void **state)
 	vouch_ctx_free(ctx);
 }
 
+/* One configuration, reused: the chain cache must never mask a check. */
+static void
+test_chain_cache(void **state)
+{
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct vouch_verify_config *cfg = vouch_verify_config_new();
+	struct vouch_result *res = NULL;
+	uint8_t *ev = malloc(F.ev_len), *other = NULL;
+	size_t other_len = 0;
+	int i;
+
+	(void)state;
+	assert_non_null(ev);
+	assert_int_equal(vouch_verify_config_add_trust_anchor(ctx, cfg,
+	    F.anchor, F.anchor_len), VOUCH_OK);
+	for (i = 0; i < 3; i++) {
+		vouch_ctx_set_time(ctx, 1800000100);
+		assert_int_equal(vouch_verify_evidence(ctx, cfg, F.ev, F.ev_len,
+		    &res), VOUCH_OK);
+		vouch_result_free(res);
+		res = NULL;
+		/* Cached chain, but the chip certificate has expired by then. */
+		vouch_ctx_set_time(ctx, 1800000000 + 31 * 86400);
+		assert_int_equal(vouch_verify_evidence(ctx, cfg, F.ev, F.ev_len,
+		    &res), VOUCH_ERR_CERT_EXPIRED);
+		vouch_ctx_set_time(ctx, 1800000000 - 86400);
+		assert_int_equal(vouch_verify_evidence(ctx, cfg, F.ev, F.ev_len,
+		    &res), VOUCH_ERR_CERT_NOT_YET_VALID);
+	}
+	/* Cached chain: a flipped signed byte still fails the signature. */
+	vouch_ctx_set_time(ctx, 1800000100);
+	memcpy(ev, F.ev, F.ev_len);
+	ev[CONTAINER_REPORT_OFF + 0x48] ^= 1;
+	assert_int_equal(vouch_verify_evidence(ctx, cfg, ev, F.ev_len, &res),
+	    VOUCH_ERR_SIGNATURE_INVALID);
+	/* Another platform's chip is not in the cache and not trusted. */
+	assert_int_equal(sim_attest(F.ctx, F.other, &F.opts, &other, &other_len),
+	    VOUCH_OK);
+	assert_int_equal(vouch_verify_evidence(ctx, cfg, other, other_len, &res),
+	    VOUCH_ERR_CHAIN_INVALID);
+	assert_null(res);
+	free(other);
+	free(ev);
+	vouch_verify_config_free(cfg);
+	vouch_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -582,6 +629,7 @@ main(void)
 		cmocka_unit_test(test_chip_cert_kind),
 		cmocka_unit_test(test_container_fields),
 		cmocka_unit_test(test_auto_detect_and_platform_names),
+		cmocka_unit_test(test_chain_cache),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
