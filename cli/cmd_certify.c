@@ -8,14 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/pem.h>
-
-#include "bs/bs.h"
 #include "cli.h"
-#include "client/client.h"
 #include "crypto/crypto.h"
 #include "platform/sim.h"
 #include "util/file.h"
+#include "vouch_internal.h"
 
 static const char usage[] =
     "usage: vouch certify --service URL --domain-cert ROOT --platform-dir DIR\n"
@@ -24,32 +21,35 @@ static const char usage[] =
     "Get an admission certificate from vouchd for a program on the sim\n"
     "platform: ask for a challenge, make a fresh ECDSA P-384 key, make\n"
     "evidence whose report_data binds the nonce and the public key\n"
-    "(docs/vouchd.md), and certify.  Writes the key (mode 0600), the\n"
-    "certificate chain (PEM, leaf first) and optionally the EAR token.\n"
+    "(docs/vouchd.md), and certify.  The returned chain must be for the\n"
+    "new key and verify to the domain root.  Writes the key (mode 0600),\n"
+    "the certificate chain (PEM, leaf first) and optionally the EAR token.\n"
     "\n"
     "  --service URL       vouchd, e.g. https://127.0.0.1:8443\n"
     "  --domain-cert ROOT  the domain root: vouchd's TLS certificate must chain to it\n"
     "  --platform-dir DIR  the sim platform ('vouch sim init')\n"
     "  --exe PATH          program to measure (default: this vouch binary)\n"
     "\n"
-    "Exit status: 0 certified, 1 refused or failed (the problem code is\n"
-    "printed), 2 usage error.\n";
+    "Prints the certificate serial.  Exit status: 0 certified, 1 refused\n"
+    "(VOUCH_ERR_POLICY_DENIED with vouchd's problem code) or failed,\n"
+    "2 usage error or unreadable input.\n";
 
-static char *
-pubkey_pem(EVP_PKEY *key)
+struct cli_sim_attester {
+	const char	*dir;
+	uint8_t		 measurement[SIM_MEASUREMENT_BYTES];
+};
+
+static enum vouch_err
+cli_sim_attest(struct vouch_ctx *ctx, void *arg, const uint8_t rd[64],
+    uint8_t **out, size_t *out_len)
 {
-	BIO *bio = BIO_new(BIO_s_mem());
-	char *data = NULL, *out = NULL;
-	long len;
+	const struct cli_sim_attester *a = arg;
+	struct sim_attest_opts ao;
 
-	if (bio != NULL && PEM_write_bio_PUBKEY(bio, key) == 1) {
-		len = BIO_get_mem_data(bio, &data);
-		if (len > 0) {
-			out = strndup(data, (size_t)len);
-		}
-	}
-	BIO_free(bio);
-	return out;
+	memset(&ao, 0, sizeof(ao));
+	memcpy(ao.report_data, rd, sizeof(ao.report_data));
+	memcpy(ao.measurement, a->measurement, sizeof(ao.measurement));
+	return sim_attest(ctx, a->dir, &ao, out, out_len);
 }
 
 int
@@ -66,28 +66,30 @@ cmd_certify(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *service = NULL, *root = NULL, *plat = NULL, *key_out = NULL;
+	const char *service = NULL, *root_path = NULL, *key_out = NULL;
 	const char *cert_out = NULL, *ear_out = NULL, *exe = "/proc/self/exe";
 	struct vouch_ctx *ctx = NULL;
-	struct vouch_client *cl = NULL;
-	struct sim_attest_opts ao;
+	struct cli_sim_attester sa;
+	struct vouch_attester att;
+	struct vouch_admission_info info;
 	EVP_PKEY *key = NULL;
-	uint8_t nonce[32], *ev = NULL;
-	size_t ev_len = 0, b64_len;
-	char nonce_hex[65], *b64 = NULL, *pub = NULL;
-	json_t *req = NULL, *resp = NULL;
-	const char *chain, *ear, *code;
-	long status = 0;
+	X509 *root = NULL;
+	char *chain = NULL, *ear = NULL, serial[CA_SERIAL_HEX_LEN + 1];
 	enum vouch_err rv;
 	int ch, rc = CLI_EXIT_FAIL;
 
-	memset(&ao, 0, sizeof(ao));
+	memset(&sa, 0, sizeof(sa));
+	memset(&info, 0, sizeof(info));
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	for (;;) {
+		ch = getopt_long(argc, argv, "h", opts, NULL);
+		if (ch == -1) {
+			break;
+		}
 		switch (ch) {
 		case 's': service = optarg; break;
-		case 'r': root = optarg; break;
-		case 'p': plat = optarg; break;
+		case 'r': root_path = optarg; break;
+		case 'p': sa.dir = optarg; break;
 		case 'k': key_out = optarg; break;
 		case 'c': cert_out = optarg; break;
 		case 'e': ear_out = optarg; break;
@@ -100,8 +102,8 @@ cmd_certify(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 	}
-	if (optind != argc || service == NULL || root == NULL || plat == NULL ||
-	    key_out == NULL || cert_out == NULL) {
+	if (optind != argc || service == NULL || root_path == NULL ||
+	    sa.dir == NULL || key_out == NULL || cert_out == NULL) {
 		fputs(usage, stderr);
 		return CLI_EXIT_USAGE;
 	}
@@ -109,63 +111,46 @@ cmd_certify(int argc, char **argv)
 	if (ctx == NULL) {
 		return CLI_EXIT_FAIL;
 	}
-	if ((rv = vouch_sha384_file(ctx, exe, ao.measurement)) != VOUCH_OK) {
+	rv = vouch_sha384_file(ctx, exe, sa.measurement);
+	if (rv == VOUCH_OK) {
+		rv = vouch_cert_read_pem(ctx, root_path, &root);
+	}
+	if (rv != VOUCH_OK) {
 		rc = cli_read_error(ctx, rv);
 		goto out;
 	}
-	if ((rv = vouch_client_new(ctx, service, root, NULL, NULL, &cl)) != VOUCH_OK ||
-	    (rv = vouch_client_challenge(ctx, cl, nonce)) != VOUCH_OK ||
-	    (rv = vouch_key_gen_p384(ctx, &key)) != VOUCH_OK ||
-	    (rv = vouch_bind_certify(ctx, nonce, sizeof(nonce), key,
-	    ao.report_data)) != VOUCH_OK ||
-	    (rv = sim_attest(ctx, plat, &ao, &ev, &ev_len)) != VOUCH_OK) {
-		rc = cli_error(ctx, rv, CLI_EXIT_FAIL);
-		goto out;
+	/* The same exchange and checks as vouch_certify (lib/vouch.c). */
+	att.attest = cli_sim_attest;
+	att.arg = &sa;
+	rv = vouch_certify_exchange(ctx, service, root_path, &att, &key, &chain,
+	    &ear, serial);
+	if (rv == VOUCH_OK) {
+		rv = vouch_admission_check(ctx, root, key, chain, strlen(chain),
+		    true, vouch_ctx_now(ctx), &info);
 	}
-	b64_len = vouch_b64_encoded_len(ev_len, false) + 1;
-	b64 = malloc(b64_len);
-	pub = pubkey_pem(key);
-	if (b64 == NULL || pub == NULL ||
-	    !vouch_b64_encode(ev, ev_len, false, b64, b64_len) ||
-	    !vouch_hex_encode(nonce, sizeof(nonce), nonce_hex, sizeof(nonce_hex))) {
-		rc = cli_error(ctx, vouch_fail(ctx, VOUCH_ERR_NO_MEMORY,
-		    "out of memory"), CLI_EXIT_FAIL);
-		goto out;
+	if (rv == VOUCH_OK) {
+		rv = vouch_key_write_pem(ctx, key_out, key);
 	}
-	req = json_pack("{s:s, s:s, s:s}", "nonce", nonce_hex, "evidence", b64,
-	    "public_key", pub);
-	rv = req != NULL ? vouch_client_call(ctx, cl, "POST", "/v1/certify", req,
-	    &status, &resp) : VOUCH_ERR_NO_MEMORY;
+	if (rv == VOUCH_OK) {
+		rv = vouch_file_write(ctx, cert_out, (const uint8_t *)chain,
+		    strlen(chain), 0644);
+	}
+	if (rv == VOUCH_OK && ear_out != NULL) {
+		rv = vouch_file_write(ctx, ear_out, (const uint8_t *)ear,
+		    strlen(ear), 0644);
+	}
 	if (rv != VOUCH_OK) {
 		rc = cli_error(ctx, rv, CLI_EXIT_FAIL);
 		goto out;
 	}
-	chain = json_string_value(json_object_get(resp, "certificate_chain"));
-	ear = json_string_value(json_object_get(resp, "ear"));
-	if (status != 200 || chain == NULL || ear == NULL) {
-		code = json_string_value(json_object_get(resp, "code"));
-		fprintf(stderr, "vouch: certify refused: HTTP %ld %s\n", status,
-		    code != NULL ? code : "(no problem code)");
-		goto out;
-	}
-	if ((rv = vouch_key_write_pem(ctx, key_out, key)) != VOUCH_OK ||
-	    (rv = vouch_file_write(ctx, cert_out, (const uint8_t *)chain,
-	    strlen(chain), 0644)) != VOUCH_OK ||
-	    (ear_out != NULL && (rv = vouch_file_write(ctx, ear_out,
-	    (const uint8_t *)ear, strlen(ear), 0644)) != VOUCH_OK)) {
-		rc = cli_error(ctx, rv, CLI_EXIT_FAIL);
-		goto out;
-	}
-	printf("%s\n", json_string_value(json_object_get(resp, "serial")));
+	printf("%s\n", serial);
 	rc = CLI_EXIT_OK;
  out:
-	json_decref(req);
-	json_decref(resp);
-	free(pub);
-	free(b64);
-	free(ev);
+	vouch_admission_info_clear(&info);
+	free(chain);
+	free(ear);
+	X509_free(root);
 	EVP_PKEY_free(key);
-	vouch_client_free(cl);
 	vouch_ctx_free(ctx);
 	return rc;
 }

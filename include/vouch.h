@@ -34,6 +34,8 @@ struct vouch_channel;
 
 /* Largest measurement any platform reports (bytes). */
 #define VOUCH_MEASUREMENT_MAX_BYTES	64
+/* Largest plaintext vouch_seal accepts (bytes). */
+#define VOUCH_SEAL_MAX_BYTES		(1u << 30)
 
 struct vouch_options {
 	/* "auto" (detect), "sim", "snp", "tdx", "sgx", "tpm", "cca". */
@@ -60,22 +62,36 @@ struct vouch_options {
 };
 
 /*
- * vouch_open creates a context for |opts| (copied; not kept).  It opens
- * the sealed store if there is one: a store that fails to unseal (tampered,
- * or sealed by another measurement or platform) is an error
- * (VOUCH_ERR_SIGNATURE_INVALID), never silently replaced.  On success
- * |*out| must be freed with vouch_close; on failure it is NULL.
+ * vouch_open creates a context for |opts| (copied; not kept).  store_dir
+ * and domain_root are required (VOUCH_ERR_INVALID_ARGUMENT); service_url
+ * is needed only when vouch_certify has to ask vouchd.  Platform "auto"
+ * (or NULL) picks a platform this build supports and finds here; this
+ * build supports sim only, chosen when sim_dir or VOUCH_SIM_DIR is set,
+ * else VOUCH_ERR_UNSUPPORTED_PLATFORM.  "sim" requires a sim directory
+ * (VOUCH_ERR_INVALID_ARGUMENT); the other known names are
+ * VOUCH_ERR_UNSUPPORTED_PLATFORM.  It measures the running program and
+ * opens the sealed store (store_dir/identity.sealed) if there is one: a
+ * store that fails to unseal (tampered, truncated, or sealed by another
+ * measurement or platform) is an error (VOUCH_ERR_SIGNATURE_INVALID), as
+ * is one that unseals but does not parse; it is never silently replaced.
+ * On success |*out| must be freed with vouch_close; on failure it is NULL
+ * (and no detail is available: vouch_open returns only the code).
  */
 VOUCH_API enum vouch_err vouch_open(struct vouch **out,
     const struct vouch_options *opts) VOUCH_MUST_CHECK;
 
 /*
  * vouch_certify makes sure |v| holds a valid admission certificate: it
- * reuses the stored one unless it expires within the renewal window, and
- * otherwise asks vouchd for a challenge, makes a fresh ECDSA P-384 key in
- * the TEE, collects evidence whose report_data binds the nonce and the
- * public key (docs/vouchd.md), certifies, and saves key and certificate
- * in the sealed store.  VOUCH_ERR_POLICY_DENIED when vouchd refuses.
+ * reuses the stored one unless it expires within the renewal window (or
+ * no longer verifies to the domain root), and otherwise asks vouchd for a
+ * challenge, makes a fresh ECDSA P-384 key in the TEE, collects evidence
+ * whose report_data binds the nonce and the public key (docs/vouchd.md),
+ * certifies, checks that the returned chain is for that key, names this
+ * program and verifies to the domain root, and saves key, chain and EAR
+ * in the sealed store.  VOUCH_ERR_POLICY_DENIED when vouchd refuses (its
+ * problem code in the detail); VOUCH_ERR_NETWORK when it cannot be
+ * reached or answers otherwise.  On failure the previous identity, if
+ * any, is kept.
  */
 VOUCH_API enum vouch_err vouch_certify(struct vouch *v) VOUCH_MUST_CHECK;
 
@@ -106,10 +122,22 @@ struct vouch_peer_info {
  * authentication by admission certificates: the server's chain must end
  * at the domain root and satisfy |req|.  vouch_channel_accept does the
  * same as the server on a connected socket |fd| (the channel takes
- * ownership of it and closes it).  A peer without a certificate, from
- * another domain, expired, or not meeting |req| fails the handshake
- * (VOUCH_ERR_CHAIN_INVALID, VOUCH_ERR_CERT_EXPIRED,
- * VOUCH_ERR_MEASUREMENT_NOT_TRUSTED).  Requires vouch_certify first.
+ * ownership of it and closes it, on failure too).  A peer without a
+ * certificate, from another domain, expired, or not meeting |req| fails
+ * the handshake (VOUCH_ERR_CHAIN_INVALID, VOUCH_ERR_CERT_EXPIRED,
+ * VOUCH_ERR_MEASUREMENT_NOT_TRUSTED, VOUCH_ERR_PLATFORM_MISMATCH).
+ * Requires vouch_certify first (VOUCH_ERR_STATE).  Connecting and the
+ * handshake time out after 10 and 30 seconds (VOUCH_ERR_NETWORK).
+ *
+ * |host| names where to connect only: the peer's identity is its
+ * admission certificate, never its host name.  In TLS 1.3 the client's
+ * handshake ends before the server has checked the client certificate,
+ * so a client the server refuses learns it at its first read.
+ *
+ * A channel belongs to the context that made it and must be closed
+ * before vouch_close.  Channels never raise SIGPIPE (sends use
+ * MSG_NOSIGNAL) and the library never changes signal dispositions.
+ * Reads block until data arrives; writes until all bytes are sent.
  */
 VOUCH_API enum vouch_err vouch_channel_connect(struct vouch *v, const char *host,
     uint16_t port, const struct vouch_peer_requirements *req,
@@ -122,7 +150,9 @@ VOUCH_API enum vouch_err vouch_channel_peer(const struct vouch_channel *ch,
     struct vouch_peer_info *out) VOUCH_MUST_CHECK;
 /*
  * vouch_channel_read reads up to |cap| bytes; |*out_n| is 0 at a clean
- * end of stream.  vouch_channel_write writes all |n| bytes.
+ * end of stream (the peer's close_notify).  A connection cut without
+ * close_notify is VOUCH_ERR_TRUNCATED.  vouch_channel_write writes all
+ * |n| bytes.  After a failure the channel can only be closed.
  */
 VOUCH_API enum vouch_err vouch_channel_read(struct vouch_channel *ch, void *buf,
     size_t cap, size_t *out_n) VOUCH_MUST_CHECK;
@@ -146,12 +176,14 @@ VOUCH_API enum vouch_err vouch_admission_chain(struct vouch *v,
     const char **out_chain_pem, const char **out_ear) VOUCH_MUST_CHECK;
 
 /*
- * vouch_seal encrypts |n| bytes so that only this program (same
- * measurement) on this platform can decrypt them.  sim: AES-256-GCM with a
- * key derived by HKDF-SHA256 from the platform secret and the measurement.
- * |*out| is malloc'd (free with free()).  vouch_unseal reverses it; a
- * different measurement, platform or any modified byte fails with
- * VOUCH_ERR_SIGNATURE_INVALID.
+ * vouch_seal encrypts |n| bytes (at most VOUCH_SEAL_MAX_BYTES, else
+ * VOUCH_ERR_TOO_LARGE) so that only this program (same measurement) on
+ * this platform can decrypt them.  sim: AES-256-GCM with a key derived by
+ * HKDF-SHA256 from the platform secret and the measurement; the format is
+ * in docs/sealing.md.  |*out| is malloc'd (free with free()); NULL on
+ * failure.  vouch_unseal reverses it; a different measurement, platform,
+ * any modified byte, a truncation or an unknown format version fails
+ * with VOUCH_ERR_SIGNATURE_INVALID and releases nothing.
  */
 VOUCH_API enum vouch_err vouch_seal(struct vouch *v, const uint8_t *in, size_t n,
     uint8_t **out, size_t *out_len) VOUCH_MUST_CHECK;
@@ -161,7 +193,10 @@ VOUCH_API enum vouch_err vouch_unseal(struct vouch *v, const uint8_t *in, size_t
 /* The detail of the last failure on |v| ("" if none). */
 VOUCH_API const char *vouch_last_error(const struct vouch *v);
 
-/* vouch_close wipes keys and frees |v|; NULL is fine. */
+/*
+ * vouch_close wipes keys and frees |v|; NULL is fine.  Close the
+ * context's channels first.
+ */
 VOUCH_API void vouch_close(struct vouch *v);
 
 #endif

@@ -1,42 +1,136 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# `make run`: vouch's first job end to end on the simulated platform.
-# Create a simulated platform, attest a program (the vouch binary itself)
-# with a fresh nonce as report_data, verify the evidence against the sim
-# root, print the claims.  Everything lives in a temporary directory.
+# `make run`: multi-party analytics on the simulated platform, end to end.
+#
+# A domain owner creates a domain and signs a policy that trusts two
+# programs: the analytics program and the data owners' client.  vouchd
+# (embedded SQLite) certifies them.  Three data owners each open an
+# attested channel to the analytics program, check its measurement, and
+# only then send their rows; the program returns the joint statistics
+# signed with its attested key, with its admission chain and EAR token,
+# and each owner verifies that bundle offline.  A tampered analytics
+# binary is refused.  Every process started here is stopped by PID.
 set -euo pipefail
 build=${1:-build}
-V="$build/vouch"
-T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-
+V="$build/vouch"; D="$build/vouchd"
+A="$build/joint-stats-analytics"; O="$build/joint-stats-owner"
+DATA="$(cd "$(dirname "$0")/.." && pwd)/examples/joint-stats/data"
+T=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$T"
+}
+trap cleanup EXIT
 step() { printf '\n== %s\n' "$*"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-step "1. create a simulated platform (vendor root + chip key, ECDSA P-384)"
-"$V" sim init "$T/platform"
-ls -l "$T/platform" | sed 1d | awk '{print "   " $1 "  " $NF}'
+step "1. The domain owner creates a domain, vouchd's issuing CA, an admin certificate"
+"$V" domain init --name "analytics-consortium" "$T/domain"
+"$V" service-cert issue --domain "$T/domain" --key-out "$T/issuer.key" --cert-out "$T/issuer.pem"
+"$V" admin-cert issue --domain "$T/domain" --key-out "$T/admin.key" --cert-out "$T/admin.pem"
+ROOT="$T/domain/domain.pem"
 
-step "2. the verifier picks a fresh 64-byte nonce"
-NONCE=$(openssl rand -hex 64)
-echo "   report_data = ${NONCE:0:32}..."
+step "2. A simulated TEE platform (vendor root + chip key)"
+"$V" sim init "$T/plat"
 
-step "3. attest the program $(basename "$V") (measurement = SHA-384 of the executable)"
-"$V" sim attest --platform-dir "$T/platform" --report-data "$NONCE" --exe "$V" -o "$T/evidence.bin"
-echo "   evidence: $(stat -c %s "$T/evidence.bin") bytes (report + chip certificate)"
-echo "   sha384sum: $(sha384sum "$V" | cut -c1-32)..."
+step "3. The policy: trust the sim platform, the analytics program and the owners' client"
+MA=$(sha384sum "$(readlink -f "$A")" | cut -d' ' -f1)
+MO=$(sha384sum "$(readlink -f "$O")" | cut -d' ' -f1)
+echo "   analytics measurement: ${MA:0:32}..."
+echo "   owner client measurement: ${MO:0:32}..."
+cat > "$T/policy.json" <<JSON
+{
+  "vouch_policy": 1,
+  "version": 1,
+  "expires": "$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)",
+  "platforms": { "sim": { "min_tcb_svn": 1 } },
+  "measurements": { "analytics-1.0": ["$MA"], "owner-client-1.0": ["$MO"] },
+  "admission": { "lifetime_seconds": 3600 }
+}
+JSON
+"$V" policy sign --domain "$T/domain" "$T/policy.json" -o "$T/policy.signed"
+"$V" policy check --domain-cert "$ROOT" "$T/policy.signed" | sed 's/^/   /'
 
-step "4. verify the evidence offline against the sim root, binding the nonce"
-"$V" evidence verify --trust-anchor "$T/platform/sim-root.pem" --report-data "$NONCE" "$T/evidence.bin"
+step "4. vouchd starts on 127.0.0.1 (SQLite store) and receives the signed policy"
+PORT=$(free_port)
+"$D" --data-dir "$T/vouchd-data" --domain-cert "$ROOT" --issuer-key "$T/issuer.key" \
+  --issuer-cert "$T/issuer.pem" --listen "127.0.0.1:$PORT" --sim-root "$T/plat/sim-root.pem" \
+  2>"$T/vouchd.log" &
+pids+=($!)
+for _ in $(seq 100); do
+  curl -sf --cacert "$ROOT" "https://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.05
+done
+curl -sf --cacert "$ROOT" --cert "$T/admin.pem" --key "$T/admin.key" -X PUT \
+  --data-binary @"$T/policy.signed" "https://127.0.0.1:$PORT/v1/policy" | sed 's/^/   vouchd: policy stored: /'; echo
 
-step "5. the same evidence with another nonce is refused (exit 1)"
-OTHER=$(openssl rand -hex 64)
-if "$V" evidence verify --trust-anchor "$T/platform/sim-root.pem" --report-data "$OTHER" "$T/evidence.bin" >/dev/null; then
-  echo "   BUG: accepted"; exit 1
-fi
+export VOUCH_DOMAIN_ROOT="$ROOT" VOUCH_SERVICE_URL="https://127.0.0.1:$PORT" VOUCH_SIM_DIR="$T/plat"
 
-step "6. a debug-mode report is refused unless --insecure-allow-debug"
-"$V" sim attest --platform-dir "$T/platform" --report-data "$NONCE" --debug -o "$T/debug.bin"
-if "$V" evidence verify --trust-anchor "$T/platform/sim-root.pem" --report-data "$NONCE" "$T/debug.bin" >/dev/null; then
-  echo "   BUG: accepted"; exit 1
-fi
+step "5. The analytics program certifies and waits for three data owners"
+APORT=$(free_port)
+VOUCH_STORE="$T/analytics-store" timeout 120 "$A" "$APORT" 3 >"$T/analytics.out" 2>&1 &
+apid=$!; pids+=($apid)
+for _ in $(seq 100); do grep -q waiting "$T/analytics.out" 2>/dev/null && break; sleep 0.05; done
+sed 's/^/   /' "$T/analytics.out"
+
+step "6. Each owner certifies, checks the analytics measurement, sends its rows"
+# The owners run at once: the joint result exists only when all have sent.
+opids=()
+for i in 1 2 3; do
+  VOUCH_STORE="$T/owner$i-store" VOUCH_PEER_MEASUREMENT="$MA" \
+    timeout 60 "$O" 127.0.0.1 "$APORT" "$DATA/owner$i.csv" "$T/bundle$i.json" >"$T/owner$i.out" 2>&1 &
+  opids+=($!); pids+=($!)
+done
+for i in 1 2 3; do
+  if ! wait "${opids[$((i - 1))]}"; then
+    echo "   owner $i failed:"; sed 's/^/   /' "$T/owner$i.out"; exit 1
+  fi
+  sed "s|$DATA/||; s/^/   /" "$T/owner$i.out"
+done
+wait "$apid"
+sed 's/^/   /' "$T/analytics.out" | tail -n +2
+
+step "7. Each owner verifies the result bundle offline (vouch result verify)"
+for i in 1 2 3; do
+  "$V" result verify --domain-cert "$ROOT" --expect-measurement "$MA" --json "$T/bundle$i.json" >"$T/verified$i.json"
+  python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print("   owner %s: %s (%s program, release %s, policy v%d, EAR %s)" % (sys.argv[2], j["verdict"], j["platform"], j["release"], j["policy_version"], j["ear_status"]))' "$T/verified$i.json" "$i"
+done
 echo
-echo "done: evidence verified, foreign nonce and debug mode refused."
+echo "   joint result (verified):"
+python3 - "$T/verified1.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["result"]
+print("   %-6s %5s %9s %8s %7s %7s %7s %7s %7s" % ("group", "count", "sum", "mean", "min", "q1", "median", "q3", "max"))
+for g, s in sorted(r["groups"].items()):
+    print("   %-6s %5d %9.1f %8.2f %7.1f %7.2f %7.2f %7.2f %7.1f" % (g, s["count"], s["sum"], s["mean"], s["min"], s["q1"], s["median"], s["q3"], s["max"]))
+print("   %d rows from %d owners; no owner saw another's rows" % (r["rows"], r["owners"]))
+PY
+cmp -s "$T/bundle1.json" "$T/bundle2.json" && cmp -s "$T/bundle1.json" "$T/bundle3.json" \
+  && echo "   all three owners received the same signed result"
+
+step "8. A tampered analytics binary is refused by vouchd"
+cp "$A" "$T/joint-stats-analytics-tampered"; printf 'x' >> "$T/joint-stats-analytics-tampered"
+if VOUCH_STORE="$T/tampered-store" timeout 60 "$T/joint-stats-analytics-tampered" "$(free_port)" 1 >"$T/tampered.out" 2>&1; then
+  echo "   BUG: the tampered binary was certified"; exit 1
+fi
+sed 's/^/   /' "$T/tampered.out"
+echo "   (and an owner pins the analytics measurement, so it could not be fooled either)"
+
+step "9. The audit log (hash-chained; precise reasons for the domain owner only)"
+curl -sf --cacert "$ROOT" --cert "$T/admin.pem" --key "$T/admin.key" \
+  "https://127.0.0.1:$PORT/v1/audit?after=0&limit=1000" >"$T/audit.json"
+python3 - "$T/audit.json" <<'PY'
+import collections, json, sys
+recs = json.load(open(sys.argv[1]))["records"]
+c = collections.Counter()
+for r in recs:
+    e = r["event"]
+    c[(e["type"], e.get("outcome"), e.get("error", ""), e.get("release", ""))] += 1
+for (t, o, err, rel), n in sorted(c.items()):
+    print("   %2d x %-10s %-9s %s" % (n, t, o, (err + " " + rel).strip()))
+PY
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true; pids=("${pids[@]:1}")
+"$V" audit verify --data-dir "$T/vouchd-data" | sed 's/^/   /'
+echo
+echo "done: 3 owners, 1 attested joint result verified by each, tampered binary refused."
