@@ -43,6 +43,7 @@ test: build asan
 # Benchmarks (numbers go in the notes; never timed assertions in tests).
 bench: build
 	bench/run.sh $(BUILD) $(BENCH_SECONDS)
+	bench/channel.sh $(BUILD)
 
 valgrind: build
 	scripts/valgrind-unit.sh $(BUILD)

@@ -9,7 +9,7 @@ PKGS=(
   build-essential cmake pkg-config clang-14 libclang-rt-14-dev valgrind
   libssl-dev openssl libjansson-dev libcmocka-dev
   libevent-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libjose-dev jose
-  python3 curl
+  python3 python3-cryptography curl
 )
 # Node.js and npm run interop tests only; keep an existing install (some
 # machines carry a packaged Node.js that Debian's npm would conflict with).
