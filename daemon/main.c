@@ -78,7 +78,11 @@ static const struct opt_desc opt_table[] = {
 #undef S
 #undef N
 
-/* Values from the config file live as long as the process. */
+/* Strings copied from the config file, freed at exit. */
+#define OWNED_MAX	64
+static char *owned[OWNED_MAX];
+static size_t n_owned;
+
 static int
 set_opt(struct vouchd_config *cfg, const char *name, const char *value,
     bool from_file)
@@ -109,9 +113,17 @@ set_opt(struct vouchd_config *cfg, const char *name, const char *value,
 		*(long *)(void *)((char *)cfg + o->off) = v;
 		return 0;
 	}
-	copy = from_file ? strdup(value) : (char *)(uintptr_t)value;
-	if (copy == NULL) {
-		return -1;
+	copy = (char *)(uintptr_t)value;
+	if (from_file) {
+		if (n_owned == OWNED_MAX) {
+			fprintf(stderr, "vouchd: too many options in the config file\n");
+			return -1;
+		}
+		copy = strdup(value);
+		if (copy == NULL) {
+			return -1;
+		}
+		owned[n_owned++] = copy;
 	}
 	*(const char **)(void *)((char *)cfg + o->off) = copy;
 	return 0;
@@ -332,7 +344,7 @@ main(int argc, char **argv)
 {
 	struct option lopts[sizeof(opt_table) / sizeof(opt_table[0]) + 3];
 	struct vouchd d;
-	struct vouch_ctx *ctx;
+	struct vouch_ctx *ctx = NULL;
 	const char *config = NULL;
 	size_t i, n = sizeof(opt_table) / sizeof(opt_table[0]);
 	int ch, idx, rc = 1;
@@ -366,29 +378,33 @@ main(int argc, char **argv)
 		}
 	}
 	if (config != NULL && load_config_file(&d.cfg, config) != 0) {
-		return 2;
+		rc = 2;
+		goto done;
 	}
 	opterr = 1;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", lopts, &idx)) != -1) {
 		if (ch == 0) {
 			if (set_opt(&d.cfg, lopts[idx].name, optarg, false) != 0) {
-				return 2;
+				rc = 2;
+				goto done;
 			}
 		} else if (ch != 'c') {
 			fputs(usage, stderr);
-			return 2;
+			rc = 2;
+			goto done;
 		}
 	}
 	if (optind != argc || d.cfg.data_dir == NULL || d.cfg.domain_cert == NULL ||
 	    d.cfg.issuer_key == NULL || d.cfg.issuer_cert == NULL ||
 	    d.cfg.listen == NULL) {
 		fputs(usage, stderr);
-		return 2;
+		rc = 2;
+		goto done;
 	}
 	ctx = vouch_ctx_new();
 	if (ctx == NULL) {
-		return 1;
+		goto done;
 	}
 	if (setup(ctx, &d) == 0) {
 		rc = vouchd_run(&d);
@@ -400,5 +416,9 @@ main(int argc, char **argv)
 	X509_free(d.issuer_cert);
 	X509_free(d.domain_root);
 	vouch_ctx_free(ctx);
+ done:
+	for (i = 0; i < n_owned; i++) {
+		free(owned[i]);
+	}
 	return rc;
 }
