@@ -205,6 +205,19 @@ try:
             break
     c(closed and time.time() - t0 < 15, "trickling client closed at the deadline (%.1fs)" % (time.time() - t0))
 
+    # A stored policy that expires: certify is refused, audited precisely.
+    st, body, _ = env.put_policy(env.sign(env.policy(6, expires=time.time() + 3)))
+    c(st == 201, "short-lived policy v6 accepted")
+    n = env.challenge()
+    ev6 = env.evidence(bind("vouch-certify-v1", n, spki))
+    time.sleep(3.5)
+    st, body, _ = certify(n, ev6, pub)
+    c(st == 503 and json.loads(body)["code"] == "policy-unavailable", "expired policy: %d %s" % (st, body))
+    ev = last_audit()
+    c(ev.get("error") == "VOUCH_ERR_POLICY_EXPIRED", "expired policy audited: %s" % ev)
+    st, body, _ = env.put_policy(env.sign(env.policy(7)))
+    c(st == 201, "a newer policy restores service")
+
     st, body, _ = env.get("/metrics")
     text = body.decode()
     c('vouchd_requests_total{endpoint="certify",outcome="ok"} 1' in text, "metrics certify ok")
