@@ -120,7 +120,7 @@ result_verify_main(int argc, char **argv)
 	const char *sighex;
 	uint8_t want[64], sig[96], *buf = NULL;
 	size_t want_len = 0, len = 0, sig_len = 0;
-	STACK_OF(X509) *certs = NULL, *anchors = NULL;
+	STACK_OF(X509) *certs = NULL, *anchors = NULL, *verified = NULL;
 	X509 *root = NULL, *leaf;
 	json_t *bundle = NULL, *claims = NULL, *res = NULL, *sub, *v;
 	struct ca_admission adm;
@@ -204,7 +204,12 @@ result_verify_main(int argc, char **argv)
 		goto out;
 	}
 	leaf = sk_X509_value(certs, 0);
-	rv = vouch_chain_verify(ctx, leaf, certs, anchors, vouch_ctx_now(ctx), NULL);
+	rv = vouch_chain_verify(ctx, leaf, certs, anchors, vouch_ctx_now(ctx),
+	    &verified);
+	if (rv == VOUCH_OK && sk_X509_num(verified) != 3) {
+		rv = vouch_fail(ctx, VOUCH_ERR_CHAIN_INVALID,
+		    "admission chain must be leaf, issuing CA, domain root");
+	}
 	if (rv != VOUCH_OK) {
 		rc = cli_error(ctx, rv, CLI_EXIT_FAIL);
 		goto out;
@@ -232,7 +237,9 @@ result_verify_main(int argc, char **argv)
 		goto out;
 	}
 	/* 4. The EAR: signed by the issuing CA, same measurement, not refused. */
-	rv = ear_check(ctx, ear, X509_get0_pubkey(sk_X509_value(certs, 1)), &claims);
+	/* The issuing CA as validated, not as the bundle listed it. */
+	rv = ear_check(ctx, ear, X509_get0_pubkey(sk_X509_value(verified, 1)),
+	    &claims);
 	if (rv != VOUCH_OK) {
 		rc = cli_error(ctx, rv, CLI_EXIT_FAIL);
 		goto out;
@@ -280,6 +287,7 @@ result_verify_main(int argc, char **argv)
 	json_decref(res);
 	json_decref(claims);
 	json_decref(bundle);
+	sk_X509_pop_free(verified, X509_free);
 	sk_X509_pop_free(certs, X509_free);
 	sk_X509_pop_free(anchors, X509_free);
 	X509_free(root);

@@ -196,6 +196,11 @@ handle_challenge(struct vouchd_worker *w, struct evhttp_request *req)
 		vouchd_reply_problem(req, 503, "store-unavailable", "Store unavailable");
 		return;
 	}
+	/* Expired nonces are deleted now and then, by every process. */
+	if (++w->challenges % 256 == 0 &&
+	    w->d->store_ops->nonce_purge(w->ctx, w->store, now) != VOUCH_OK) {
+		atomic_fetch_add(&w->d->metrics.store_errors, 1);
+	}
 	(void)vouch_hex_encode(nonce, sizeof(nonce), hex, sizeof(hex));
 	(void)vouch_time_format_rfc3339(expires, exp, sizeof(exp));
 	vouchd_count(w->d, EP_CHALLENGE, OC_OK);
@@ -596,8 +601,13 @@ handle_verify(struct vouchd_worker *w, struct evhttp_request *req)
 	}
 	appraise(w, pol, ev, ev_len, rd, &a);
 	vouchd_audit(w, audit_event(req, "verify", &a));
-	if (make_ear(w, &a, has_nonce ? nonce : NULL, has_nonce ? sizeof(nonce) : 0,
-	    &ear) != VOUCH_OK) {
+	/*
+	 * The EAR carries what the evidence was bound to: the nonce, or the
+	 * caller's report_data, so a forwarded token cannot be replayed as
+	 * a fresh answer for something else.
+	 */
+	if (make_ear(w, &a, has_nonce ? nonce : rd, has_nonce ? sizeof(nonce) :
+	    sizeof(rd), &ear) != VOUCH_OK) {
 		vouchd_count(w->d, EP_VERIFY, OC_ERROR);
 		vouchd_reply_problem(req, 500, "internal", "Internal error");
 		goto out;

@@ -99,6 +99,7 @@ struct vouchd_worker {
 	/* The parsed current policy, refreshed when the store has a newer one. */
 	struct vouch_policy	*policy;
 	int64_t			 policy_version;
+	uint64_t		 challenges;	/* nonces issued by this worker */
 	/* One verification configuration per platform, reused (chain cache). */
 	struct {
 		const struct vouch_platform	*platform;

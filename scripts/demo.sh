@@ -69,7 +69,8 @@ export VOUCH_DOMAIN_ROOT="$ROOT" VOUCH_SERVICE_URL="https://127.0.0.1:$PORT" VOU
 
 step "5. The analytics program certifies and waits for three data owners"
 APORT=$(free_port)
-VOUCH_STORE="$T/analytics-store" timeout 120 "$A" "$APORT" 3 >"$T/analytics.out" 2>&1 &
+VOUCH_STORE="$T/analytics-store" VOUCH_OWNER_MEASUREMENT="$MO" \
+  timeout 120 "$A" "$APORT" 3 >"$T/analytics.out" 2>&1 &
 apid=$!; pids+=($apid)
 for _ in $(seq 100); do grep -q waiting "$T/analytics.out" 2>/dev/null && break; sleep 0.05; done
 sed 's/^/   /' "$T/analytics.out"
@@ -111,7 +112,7 @@ cmp -s "$T/bundle1.json" "$T/bundle2.json" && cmp -s "$T/bundle1.json" "$T/bundl
 
 step "8. A tampered analytics binary is refused by vouchd"
 cp "$A" "$T/joint-stats-analytics-tampered"; printf 'x' >> "$T/joint-stats-analytics-tampered"
-if VOUCH_STORE="$T/tampered-store" timeout 60 "$T/joint-stats-analytics-tampered" "$(free_port)" 1 >"$T/tampered.out" 2>&1; then
+if VOUCH_STORE="$T/tampered-store" VOUCH_OWNER_MEASUREMENT="$MO" timeout 60 "$T/joint-stats-analytics-tampered" "$(free_port)" 1 >"$T/tampered.out" 2>&1; then
   echo "   BUG: the tampered binary was certified"; exit 1
 fi
 sed 's/^/   /' "$T/tampered.out"

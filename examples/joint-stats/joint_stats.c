@@ -36,6 +36,8 @@
 #define MAX_ROWS	100000
 #define MAX_GROUPS	64
 #define MAX_GROUP_NAME	32
+/* Values are bounded so sums and quartiles stay finite. */
+#define MAX_ABS_VALUE	1e12
 
 struct group {
 	char	 name[MAX_GROUP_NAME + 1];
@@ -170,7 +172,7 @@ parse_csv(const char *csv, size_t len, struct group *g, size_t *ng, size_t *tota
 		errno = 0;
 		val = strtod(num, &e);
 		if (errno != 0 || *e != '\0' || !isfinite(val) ||
-		    *total >= MAX_ROWS) {
+		    fabs(val) > MAX_ABS_VALUE || *total >= MAX_ROWS) {
 			return -1;
 		}
 		gr = group_get(g, ng, p, glen);
@@ -241,11 +243,19 @@ stats(struct group *g, size_t ng, size_t owners, size_t total)
 		    "q1", round4(quantile(g[i].v, g[i].n, 0.25)),
 		    "median", round4(quantile(g[i].v, g[i].n, 0.5)),
 		    "q3", round4(quantile(g[i].v, g[i].n, 0.75)));
-		json_object_set_new(groups, g[i].name, o);
+		if (o == NULL || json_object_set_new(groups, g[i].name, o) != 0) {
+			json_decref(groups);
+			json_decref(res);
+			return NULL;
+		}
 	}
-	json_object_set_new(res, "groups", groups);
-	json_object_set_new(res, "owners", json_integer((json_int_t)owners));
-	json_object_set_new(res, "rows", json_integer((json_int_t)total));
+	if (res == NULL || groups == NULL ||
+	    json_object_set_new(res, "groups", groups) != 0 ||
+	    json_object_set_new(res, "owners", json_integer((json_int_t)owners)) != 0 ||
+	    json_object_set_new(res, "rows", json_integer((json_int_t)total)) != 0) {
+		json_decref(res);
+		return NULL;
+	}
 	return res;
 }
 
@@ -257,6 +267,30 @@ hex(const uint8_t *p, size_t n, char *out)
 	for (i = 0; i < n; i++) {
 		(void)snprintf(out + 2 * i, 3, "%02x", p[i]);
 	}
+}
+
+/* A required peer measurement from hex; -1 when absent or malformed. */
+static int
+parse_measurement(const char *hexs, struct vouch_peer_requirements *req)
+{
+	size_t wl = hexs != NULL ? strlen(hexs) : 0, i;
+	char two[3], *e;
+
+	memset(req, 0, sizeof(*req));
+	if (wl == 0 || wl % 2 != 0 || wl / 2 > sizeof(req->measurement)) {
+		return -1;
+	}
+	for (i = 0; i < wl / 2; i++) {
+		two[0] = hexs[2 * i];
+		two[1] = hexs[2 * i + 1];
+		two[2] = '\0';
+		req->measurement[i] = (uint8_t)strtoul(two, &e, 16);
+		if (*e != '\0') {
+			return -1;
+		}
+	}
+	req->measurement_len = wl / 2;
+	return 0;
 }
 
 static int
@@ -293,6 +327,7 @@ analytics(const char *port_s, const char *owners_s)
 	struct vouch *v = NULL;
 	struct vouch_channel *ch[16];
 	struct vouch_peer_info pi;
+	struct vouch_peer_requirements oreq, *owner_req = NULL;
 	struct sockaddr_in sa;
 	size_t ng = 0, total = 0, owners, i, len;
 	const char *chain, *ear;
@@ -310,6 +345,13 @@ analytics(const char *port_s, const char *owners_s)
 		fprintf(stderr, "joint-stats: bad PORT or OWNERS (1-16)\n");
 		return 2;
 	}
+	/* Only the owners' client program may hand in rows. */
+	if (parse_measurement(getenv("VOUCH_OWNER_MEASUREMENT"), &oreq) != 0) {
+		fprintf(stderr, "joint-stats: set VOUCH_OWNER_MEASUREMENT (hex): "
+		    "rows are accepted only from the owners' client program\n");
+		return 2;
+	}
+	owner_req = &oreq;
 	rc = open_env(&v);
 	if (rc != 0) {
 		goto out;
@@ -333,7 +375,7 @@ analytics(const char *port_s, const char *owners_s)
 		if (fd < 0) {
 			goto out;
 		}
-		rv = vouch_channel_accept(v, fd, NULL, &ch[i]);
+		rv = vouch_channel_accept(v, fd, owner_req, &ch[i]);
 		if (rv != VOUCH_OK) {
 			/* A refused peer does not count as an owner. */
 			die(v, "channel refused", rv);
@@ -408,33 +450,17 @@ owner(const char *host, const char *port_s, const char *csv_path, const char *ou
 	const char *want = getenv("VOUCH_PEER_MEASUREMENT");
 	char *bundle = NULL, mhex[2 * VOUCH_MEASUREMENT_MAX_BYTES + 1];
 	uint8_t *csv = NULL;
-	size_t len = 0, i, wl;
+	size_t len = 0;
 	long port = strtol(port_s, NULL, 10);
-	unsigned int byte;
 	enum vouch_err rv;
 	FILE *f;
 	int rc;
 
-	memset(&req, 0, sizeof(req));
-	wl = want != NULL ? strlen(want) : 0;
-	if (wl == 0 || wl % 2 != 0 || wl / 2 > sizeof(req.measurement) ||
-	    port <= 0 || port > 65535) {
+	if (parse_measurement(want, &req) != 0 || port <= 0 || port > 65535) {
 		fprintf(stderr, "joint-stats: owner needs VOUCH_PEER_MEASUREMENT (hex) "
 		    "and a valid PORT: an owner never sends data to an unchecked peer\n");
 		return 2;
 	}
-	for (i = 0; i < wl / 2; i++) {
-		char two[3] = { want[2 * i], want[2 * i + 1], '\0' };
-		char *e;
-
-		byte = (unsigned int)strtoul(two, &e, 16);
-		if (*e != '\0') {
-			return 2;
-		}
-		req.measurement[i] = (uint8_t)byte;
-	}
-	req.measurement_len = wl / 2;
-	req.platform = NULL;
 	f = fopen(csv_path, "rb");
 	if (f == NULL) {
 		fprintf(stderr, "joint-stats: %s: %s\n", csv_path, strerror(errno));
