@@ -16,7 +16,8 @@
 static const char verify_usage[] =
     "usage: vouch evidence verify [--platform auto|sim|snp|tdx|sgx|tpm|cca]\n"
     "           [--endorsements PATH]... [--trust-anchor FILE]... [--at RFC3339]\n"
-    "           [--report-data HEX] [--json] [--insecure-allow-debug] FILE\n"
+    "           [--report-data HEX] [--json] [--insecure-allow-debug]\n"
+    "           [--insecure-skip-revocation] FILE\n"
     "\n"
     "Verify attestation evidence offline and print its claims.\n"
     "\n"
@@ -30,6 +31,8 @@ static const char verify_usage[] =
     "                        the binding is reported as unchecked\n"
     "  --json                print the result as JSON on standard output\n"
     "  --insecure-allow-debug  accept evidence from a debug-mode TEE\n"
+    "  --insecure-skip-revocation  verify without a revocation list (CRL);\n"
+    "                        reported as \"revocation\" in the unchecked list\n"
     "\n"
     "Exit status: 0 verified, 1 rejected (the stable error name is printed on\n"
     "standard error and in the JSON), 2 usage error or unreadable input.\n";
@@ -177,6 +180,7 @@ evidence_verify_main(int argc, char **argv)
 		{ "report-data", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "insecure-allow-debug", no_argument, NULL, 'D' },
+		{ "insecure-skip-revocation", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -253,6 +257,9 @@ evidence_verify_main(int argc, char **argv)
 			break;
 		case 'D':
 			vouch_verify_config_insecure_allow_debug(cfg);
+			break;
+		case 'R':
+			vouch_verify_config_insecure_skip_revocation(cfg);
 			break;
 		case 'h':
 			fputs(verify_usage, stdout);

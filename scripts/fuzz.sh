@@ -19,6 +19,9 @@ for bin in "$build"/fuzz_*; do
   seeds=("$top/fuzz/corpus/$name")
   # Real evidence and certificates as extra seeds, read in place.
   [ -d "$testdata/certs/amd" ] && seeds+=("$testdata/certs/amd")
+  if [ "$name" = snp_report ] && [ -d "$testdata/snp" ]; then
+    seeds+=("$testdata/snp")
+  fi
   echo "fuzz: $name for ${seconds}s"
   if ! "$bin" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
       -artifact_prefix="$scratch/" -print_final_stats=0 "$work" "${seeds[@]}" \

@@ -33,3 +33,15 @@ JSON
 # the admission extension of a certificate vouchd would issue (DER inside the extension)
 printf '\x30\x50\x02\x01\x01\x0c\x03sim\x04\x30%s\x02\x01\x07\x0c\x0ajoint-1.0' "$(head -c 48 /dev/zero | tr '\0' 'A')" > "$top/fuzz/corpus/admission/example"
 echo "policy and admission corpora regenerated"
+# a synthetic SEV-SNP report layout (version 2, policy bit 17, signature_algo 1, zero elsewhere):
+# made here, not taken from any real machine; real reports are added as seeds at run time
+rm -rf "$top/fuzz/corpus/snp_report"; mkdir -p "$top/fuzz/corpus/snp_report"
+python3 - "$top/fuzz/corpus/snp_report/synthetic-v2" <<'PY'
+import struct, sys
+r = bytearray(0x4A0)
+struct.pack_into("<I", r, 0x00, 2)          # VERSION
+struct.pack_into("<Q", r, 0x08, 0x30000)    # POLICY: bit 17 reserved-one, SMT
+struct.pack_into("<I", r, 0x34, 1)          # SIGNATURE_ALGO: ECDSA P-384 with SHA-384
+open(sys.argv[1], "wb").write(r)
+PY
+echo "snp corpus regenerated"

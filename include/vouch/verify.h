@@ -85,6 +85,12 @@ VOUCH_API enum vouch_err vouch_verify_config_set_report_data(struct vouch_ctx *c
     VOUCH_MUST_CHECK;
 /* vouch_verify_config_insecure_allow_debug accepts debug-mode TEEs. */
 VOUCH_API void vouch_verify_config_insecure_allow_debug(struct vouch_verify_config *cfg);
+/*
+ * vouch_verify_config_insecure_skip_revocation verifies without revocation
+ * lists (by default a platform with CRLs fails closed without a valid
+ * one); the result then lists "revocation" as unchecked.
+ */
+VOUCH_API void vouch_verify_config_insecure_skip_revocation(struct vouch_verify_config *cfg);
 
 /*
  * vouch_verify_evidence parses and verifies |len| bytes of evidence under

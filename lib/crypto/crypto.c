@@ -684,6 +684,15 @@ enum vouch_err
 vouch_chain_verify(struct vouch_ctx *ctx, X509 *leaf, STACK_OF(X509) *untrusted,
     STACK_OF(X509) *anchors, int64_t at, STACK_OF(X509) **out_chain)
 {
+	return vouch_chain_verify_flags(ctx, leaf, untrusted, anchors, at,
+	    X509_V_FLAG_X509_STRICT, out_chain);
+}
+
+enum vouch_err
+vouch_chain_verify_flags(struct vouch_ctx *ctx, X509 *leaf,
+    STACK_OF(X509) *untrusted, STACK_OF(X509) *anchors, int64_t at,
+    unsigned long flags, STACK_OF(X509) **out_chain)
+{
 	enum vouch_err rv = VOUCH_ERR_CHAIN_INVALID;
 	X509_STORE *store = NULL;
 	X509_STORE_CTX *sctx = NULL;
@@ -716,7 +725,7 @@ vouch_chain_verify(struct vouch_ctx *ctx, X509 *leaf, STACK_OF(X509) *untrusted,
 	}
 	param = X509_STORE_CTX_get0_param(sctx);
 	X509_VERIFY_PARAM_set_time(param, (time_t)at);
-	X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT);
+	X509_VERIFY_PARAM_set_flags(param, flags);
 	X509_VERIFY_PARAM_set_depth(param, VOUCH_CHAIN_MAX_DEPTH);
 	if (X509_verify_cert(sctx) == 1) {
 		if (out_chain != NULL) {

@@ -139,6 +139,18 @@ enum vouch_err	vouch_chain_verify(struct vouch_ctx *ctx, X509 *leaf,
 		    STACK_OF(X509) *untrusted, STACK_OF(X509) *anchors,
 		    int64_t at, STACK_OF(X509) **out_chain) VOUCH_MUST_CHECK;
 
+/*
+ * vouch_chain_verify_flags is vouch_chain_verify with explicit OpenSSL
+ * X509_V_FLAG_* |flags| instead of X509_V_FLAG_X509_STRICT.  For vendor
+ * PKIs whose real certificates strict mode rejects: AMD's VCEKs have no
+ * Authority Key Identifier, which OpenSSL 3 strict mode requires.  The
+ * caller then checks what strict mode would have (snp.c).
+ */
+enum vouch_err	vouch_chain_verify_flags(struct vouch_ctx *ctx, X509 *leaf,
+		    STACK_OF(X509) *untrusted, STACK_OF(X509) *anchors,
+		    int64_t at, unsigned long flags, STACK_OF(X509) **out_chain)
+		    VOUCH_MUST_CHECK;
+
 /* Length of "urn:vouch:domain:" + 64 hex digits + NUL. */
 #define VOUCH_DOMAIN_URI_MAX	82
 /*

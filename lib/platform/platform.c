@@ -14,6 +14,7 @@
 /* Every built-in platform, one line each. */
 static const struct vouch_platform *const platforms[] = {
 	&vouch_platform_sim,
+	&vouch_platform_snp,
 };
 
 /* Names the CLI accepts; those without a table above are not built yet. */
@@ -303,6 +304,12 @@ void
 vouch_verify_config_insecure_allow_debug(struct vouch_verify_config *cfg)
 {
 	cfg->allow_debug = true;
+}
+
+void
+vouch_verify_config_insecure_skip_revocation(struct vouch_verify_config *cfg)
+{
+	cfg->skip_revocation = true;
 }
 
 void

@@ -55,6 +55,7 @@ struct vouch_verify_config {
 	uint8_t				 report_data[VOUCH_REPORT_DATA_BYTES];
 	bool				 has_report_data;
 	bool				 allow_debug;
+	bool				 skip_revocation;	/* insecure: no CRL check */
 	struct vouch_chain_cache	*cache;		/* mutable; see above */
 };
 
@@ -118,5 +119,6 @@ enum vouch_endorsement_kind {
 enum vouch_endorsement_kind vouch_endorsement_kind(const uint8_t *buf, size_t len);
 
 extern const struct vouch_platform vouch_platform_sim;
+extern const struct vouch_platform vouch_platform_snp;
 
 #endif

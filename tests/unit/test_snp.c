@@ -1,0 +1,769 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Unit tests for lib/platform/snp.c on real AMD evidence read in place
+ * from $VOUCH_TESTDATA (../shared/testdata; see snp/, certs/ and crl/
+ * PROVENANCE.md): the valid paths, every single-byte flip, every
+ * truncation, trailing data, trust-anchor confusion, TCB/chip/product
+ * binding, CRL missing/stale/revoked, and strict parse rules.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "bs/bs.h"
+#include "crypto/crypto.h"
+#include "platform/platform.h"
+#include "platform/snp.h"
+#include "util/file.h"
+
+#define T_MILAN		1663981200	/* 2022-09-24T01:00:00Z, S-1's time */
+#define T_2025		1748736000	/* 2025-06-01T00:00:00Z */
+#define T_2023		1672531200	/* 2023-01-01T00:00:00Z */
+#define T_2026		1767225600	/* 2026-01-01T00:00:00Z */
+
+#define MILAN_REPORT	"snp/gsg_milan_attestation.bin"
+#define MILAN_VCEK	"snp/gsg_milan_vcek.der"
+#define MILAN_CHAIN	"certs/amd/ask_ark_milan.pem"
+#define MILAN_CRL_2022	"crl/amd/milan_crl_2022-05-09.der"
+#define MILAN_CRL_2025	"crl/amd/milan_crl_2025-05-06.der"
+#define VLEK_REPORT	"snp/trustee_milan_vlek_report.bin"
+#define VLEK_CERT	"snp/trustee_milan_vlek.der"
+#define VLEK_CHAIN	"certs/amd/ask_ark_milan_vlek.pem"
+#define GENOA_REPORT	"snp/derived/trustee_genoa_e2e_report.bin"
+#define GENOA_VCEK	"snp/derived/trustee_genoa_e2e_vcek.der"
+#define GENOA_CHAIN	"certs/amd/ask_ark_genoa.pem"
+#define GENOA_CRL_2022	"crl/amd/genoa_crl_2022-10-31.der"
+#define GENOA_CRL_2024	"crl/amd/genoa_crl_2024-10-23.der"
+#define GENOA_ASK_REVOKED "certs/amd/genoa_ask_revoked_020001.der"
+
+static const char *testdata;
+
+struct blob {
+	uint8_t	*p;
+	size_t	 n;
+};
+
+static struct blob
+td(const char *rel)
+{
+	struct blob b = { NULL, 0 };
+	char path[1024];
+
+	assert_true(vouch_path_join(path, sizeof(path), testdata, rel));
+	assert_int_equal(vouch_file_read(NULL, path, 1 << 20, &b.p, &b.n),
+	    VOUCH_OK);
+	return b;
+}
+
+/* The |idx|th PEM block of |b| (a malloc'd copy). */
+static struct blob
+pem_block(struct blob b, int idx)
+{
+	static const char begin[] = "-----BEGIN CERTIFICATE-----";
+	static const char end[] = "-----END CERTIFICATE-----";
+	const uint8_t *s = NULL, *e, *from = b.p;
+	struct blob out;
+	int i;
+
+	for (i = 0; i <= idx; i++) {
+		s = memmem(from, b.n - (size_t)(from - b.p), begin,
+		    sizeof(begin) - 1);
+		assert_non_null(s);
+		from = s + 1;
+	}
+	e = memmem(s, b.n - (size_t)(s - b.p), end, sizeof(end) - 1);
+	assert_non_null(e);
+	out.n = (size_t)(e - s) + sizeof(end) - 1;
+	out.p = malloc(out.n);
+	assert_non_null(out.p);
+	memcpy(out.p, s, out.n);
+	return out;
+}
+
+static int
+setup(void **state)
+{
+	struct stat st;
+
+	(void)state;
+	testdata = getenv("VOUCH_TESTDATA");
+	if (testdata == NULL) {
+		testdata = "../shared/testdata";
+	}
+	if (stat(testdata, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		testdata = NULL;
+	}
+	return 0;
+}
+
+#define NEED_TESTDATA() do {						\
+	if (testdata == NULL) {						\
+		skip();							\
+	}								\
+} while (0)
+
+#define F_DEBUG		0x1	/* insecure_allow_debug */
+#define F_SKIP_REV	0x2	/* insecure_skip_revocation */
+
+/* A config for platform snp with the endorsement files |files|. */
+static struct vouch_verify_config *
+config(struct vouch_ctx *ctx, const char *const *files, int flags)
+{
+	struct vouch_verify_config *cfg = vouch_verify_config_new();
+	struct blob b;
+	size_t i;
+
+	assert_non_null(cfg);
+	assert_int_equal(vouch_verify_config_set_platform(ctx, cfg, "snp"),
+	    VOUCH_OK);
+	for (i = 0; files[i] != NULL; i++) {
+		b = td(files[i]);
+		assert_int_equal(vouch_verify_config_add_endorsement(ctx, cfg,
+		    b.p, b.n), VOUCH_OK);
+		free(b.p);
+	}
+	if ((flags & F_DEBUG) != 0) {
+		vouch_verify_config_insecure_allow_debug(cfg);
+	}
+	if ((flags & F_SKIP_REV) != 0) {
+		vouch_verify_config_insecure_skip_revocation(cfg);
+	}
+	return cfg;
+}
+
+static enum vouch_err
+run(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
+    const uint8_t *ev, size_t len, struct vouch_result **out)
+{
+	struct vouch_result *res = NULL;
+	enum vouch_err rv;
+
+	rv = vouch_verify_evidence(ctx, cfg, ev, len, &res);
+	if (rv != VOUCH_OK) {
+		assert_null(res);
+		assert_int_equal(vouch_error_code(ctx), rv);
+		assert_true(strlen(vouch_error(ctx)) > 0);
+	}
+	if (out != NULL) {
+		*out = res;
+	} else {
+		vouch_result_free(res);
+	}
+	return rv;
+}
+
+/* Verify the report file |report| with |files| at |at|. */
+static enum vouch_err
+verify_files(const char *report, const char *const *files, int64_t at,
+    int flags, struct vouch_result **out)
+{
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct vouch_verify_config *cfg;
+	struct blob ev = td(report);
+	enum vouch_err rv;
+
+	assert_non_null(ctx);
+	vouch_ctx_set_time(ctx, at);
+	cfg = config(ctx, files, flags);
+	rv = run(ctx, cfg, ev.p, ev.n, out);
+	free(ev.p);
+	vouch_verify_config_free(cfg);
+	vouch_ctx_free(ctx);
+	return rv;
+}
+
+static const char *const milan_files[] = { MILAN_VCEK, MILAN_CHAIN,
+    MILAN_CRL_2022, NULL };
+
+static void
+test_milan_valid(void **state)
+{
+	static const char *const files_2025[] = { MILAN_VCEK, MILAN_CHAIN,
+	    MILAN_CRL_2025, NULL };
+	struct vouch_result *res = NULL;
+	const struct vouch_claims *c;
+	const uint8_t *p;
+	const char *s;
+	uint8_t want_rd[64];
+	size_t n;
+	int64_t v;
+	int b;
+	char *json;
+
+	(void)state;
+	NEED_TESTDATA();
+	assert_int_equal(verify_files(MILAN_REPORT, milan_files, T_MILAN,
+	    F_DEBUG, &res), VOUCH_OK);
+	c = vouch_result_claims(res);
+	assert_string_equal(vouch_result_platform(res), "snp");
+	assert_true(vouch_claims_get_string(c, "platform", &s));
+	assert_string_equal(s, "snp");
+	assert_true(vouch_claims_get_bool(c, "debug", &b));
+	assert_int_equal(b, 1);		/* POLICY 0x0b0000 has DEBUG */
+	memset(want_rd, 0, sizeof(want_rd));
+	memcpy(want_rd, "\x01\x02\x03\x04\x05", 5);
+	assert_true(vouch_claims_get_bytes(c, "report_data", &p, &n));
+	assert_int_equal(n, 64);
+	assert_memory_equal(p, want_rd, 64);
+	assert_true(vouch_claims_get_bytes(c, "measurement", &p, &n));
+	assert_int_equal(n, 48);
+	assert_true(vouch_claims_get_bytes(c, "chip_id", &p, &n));
+	assert_int_equal(n, 64);
+	assert_memory_equal(p, "\x3a\xc3\xfe\x21\xe1\x3f\xb0\x99", 8);
+	assert_true(vouch_claims_get_bytes(c, "host_data", &p, &n));
+	assert_int_equal(n, 32);
+	assert_true(vouch_claims_get_bytes(c, "root_key_id", &p, &n));
+	assert_int_equal(n, 32);
+	assert_memory_equal(p, "\x9f\x05\x6b\xee", 4);
+	assert_true(vouch_claims_get_int(c, "snp.version", &v));
+	assert_int_equal(v, 2);
+	assert_true(vouch_claims_get_int(c, "snp.vmpl", &v));
+	assert_int_equal(v, 0);
+	assert_true(vouch_claims_get_int(c, "snp.policy", &v));
+	assert_int_equal(v, 0x0b0000);
+	assert_true(vouch_claims_get_int(c, "snp.reported_tcb.bootloader", &v));
+	assert_int_equal(v, 2);
+	assert_true(vouch_claims_get_int(c, "snp.reported_tcb.tee", &v));
+	assert_int_equal(v, 0);
+	assert_true(vouch_claims_get_int(c, "snp.reported_tcb.snp", &v));
+	assert_int_equal(v, 5);
+	assert_true(vouch_claims_get_int(c, "snp.reported_tcb.microcode", &v));
+	assert_int_equal(v, 68);
+	assert_true(vouch_claims_get_string(c, "snp.signing_key", &s));
+	assert_string_equal(s, "vcek");
+	assert_true(vouch_claims_get_string(c, "snp.product", &s));
+	assert_string_equal(s, "Milan");
+	assert_true(vouch_claims_get_bool(c, "snp.policy.migrate_ma", &b));
+	assert_int_equal(b, 0);
+	json = vouch_result_to_json(res);
+	assert_non_null(json);
+	assert_non_null(strstr(json, "\"insecure_relaxed\":[\"debug\"]"));
+	assert_null(strstr(json, "revocation"));
+	free(json);
+	vouch_result_free(res);
+
+	/* Secure default: a debug guest is refused. */
+	assert_int_equal(verify_files(MILAN_REPORT, milan_files, T_MILAN, 0,
+	    NULL), VOUCH_ERR_DEBUG_ENABLED);
+	/* Another window, with the list in force then. */
+	assert_int_equal(verify_files(MILAN_REPORT, files_2025, T_2025, F_DEBUG,
+	    NULL), VOUCH_OK);
+	/* Before the VCEK was issued. */
+	assert_int_equal(verify_files(MILAN_REPORT, files_2025,
+	    T_MILAN - 86400, F_DEBUG | F_SKIP_REV, NULL),
+	    VOUCH_ERR_CERT_NOT_YET_VALID);
+}
+
+static void
+test_vlek_valid(void **state)
+{
+	static const char *const files[] = { VLEK_CERT, VLEK_CHAIN,
+	    MILAN_CRL_2025, NULL };
+	static const char *const vcek_chain[] = { VLEK_CERT, MILAN_CHAIN,
+	    MILAN_CRL_2025, NULL };
+	struct vouch_result *res = NULL;
+	const struct vouch_claims *c;
+	const char *s;
+	int64_t v;
+	int b;
+
+	(void)state;
+	NEED_TESTDATA();
+	assert_int_equal(verify_files(VLEK_REPORT, files, T_2025, 0, &res),
+	    VOUCH_OK);
+	c = vouch_result_claims(res);
+	assert_true(vouch_claims_get_string(c, "snp.signing_key", &s));
+	assert_string_equal(s, "vlek");
+	assert_true(vouch_claims_get_int(c, "snp.vmpl", &v));
+	assert_int_equal(v, 1);
+	assert_true(vouch_claims_get_int(c, "snp.version", &v));
+	assert_int_equal(v, 3);
+	assert_true(vouch_claims_get_int(c, "snp.reported_tcb.microcode", &v));
+	assert_int_equal(v, 0xd9);
+	assert_true(vouch_claims_get_bool(c, "debug", &b));
+	assert_int_equal(b, 0);
+	vouch_result_free(res);
+	/* The VLEK expired 2025-12-10. */
+	assert_int_equal(verify_files(VLEK_REPORT, files, T_2026, F_SKIP_REV,
+	    NULL), VOUCH_ERR_CERT_EXPIRED);
+	/* A VLEK needs the ASVK: the VCEK ASK does not issue it. */
+	assert_int_not_equal(verify_files(VLEK_REPORT, vcek_chain, T_2025, 0,
+	    NULL), VOUCH_OK);
+}
+
+static void
+test_genoa_valid(void **state)
+{
+	static const char *const files[] = { GENOA_VCEK, GENOA_CHAIN,
+	    GENOA_CRL_2024, NULL };
+	struct vouch_result *res = NULL;
+	const char *s;
+
+	(void)state;
+	NEED_TESTDATA();
+	assert_int_equal(verify_files(GENOA_REPORT, files, T_2025, 0, &res),
+	    VOUCH_OK);
+	assert_true(vouch_claims_get_string(vouch_result_claims(res),
+	    "snp.product", &s));
+	assert_string_equal(s, "Genoa");
+	vouch_result_free(res);
+}
+
+/* Every single-byte change anywhere in the report is rejected. */
+static void
+test_every_byte_flip(void **state)
+{
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct vouch_verify_config *cfg;
+	struct blob ev;
+	size_t i, n_sig = 0;
+	enum vouch_err rv;
+
+	(void)state;
+	NEED_TESTDATA();
+	ev = td(MILAN_REPORT);
+	assert_int_equal(ev.n, SNP_REPORT_LEN);
+	vouch_ctx_set_time(ctx, T_MILAN);
+	cfg = config(ctx, milan_files, F_DEBUG);
+	assert_int_equal(run(ctx, cfg, ev.p, ev.n, NULL), VOUCH_OK);
+	for (i = 0; i < ev.n; i++) {
+		ev.p[i] ^= 0x01;
+		rv = run(ctx, cfg, ev.p, ev.n, NULL);
+		if (rv == VOUCH_OK) {
+			fail_msg("flip at 0x%03zx accepted", i);
+		}
+		if (rv == VOUCH_ERR_SIGNATURE_INVALID) {
+			n_sig++;
+		}
+		ev.p[i] ^= 0x01;
+	}
+	/* The signed bytes that no parse rule constrains fail the signature. */
+	assert_true(n_sig >= 0x200);
+	assert_int_equal(run(ctx, cfg, ev.p, ev.n, NULL), VOUCH_OK);
+	free(ev.p);
+	vouch_verify_config_free(cfg);
+	vouch_ctx_free(ctx);
+}
+
+static void
+test_truncation_and_trailing(void **state)
+{
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct vouch_verify_config *cfg;
+	struct blob ev;
+	uint8_t *longer;
+	size_t n;
+
+	(void)state;
+	NEED_TESTDATA();
+	ev = td(MILAN_REPORT);
+	vouch_ctx_set_time(ctx, T_MILAN);
+	cfg = config(ctx, milan_files, F_DEBUG);
+	for (n = 0; n < ev.n; n++) {
+		assert_int_not_equal(run(ctx, cfg, ev.p, n, NULL), VOUCH_OK);
+	}
+	assert_int_equal(run(ctx, cfg, ev.p, 4, NULL), VOUCH_ERR_TRUNCATED);
+	assert_int_equal(run(ctx, cfg, ev.p, ev.n - 1, NULL), VOUCH_ERR_TRUNCATED);
+	longer = calloc(1, ev.n + 1);
+	assert_non_null(longer);
+	memcpy(longer, ev.p, ev.n);
+	assert_int_equal(run(ctx, cfg, longer, ev.n + 1, NULL),
+	    VOUCH_ERR_TRAILING_DATA);
+	free(longer);
+	free(ev.p);
+	vouch_verify_config_free(cfg);
+	vouch_ctx_free(ctx);
+}
+
+/* A self-signed RSA certificate with ARK-Milan's exact subject. */
+static X509 *
+attacker_ark(X509 *real)
+{
+	EVP_PKEY *key = EVP_RSA_gen(2048);
+	X509 *x = X509_new();
+
+	assert_non_null(key);
+	assert_non_null(x);
+	assert_int_equal(X509_set_version(x, X509_VERSION_3), 1);
+	assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(x), 1), 1);
+	assert_int_equal(X509_set_subject_name(x, X509_get_subject_name(real)), 1);
+	assert_int_equal(X509_set_issuer_name(x, X509_get_subject_name(real)), 1);
+	assert_non_null(ASN1_TIME_set(X509_getm_notBefore(x), T_MILAN - 86400 * 365));
+	assert_non_null(ASN1_TIME_set(X509_getm_notAfter(x), T_MILAN + 86400 * 365));
+	assert_int_equal(X509_set_pubkey(x, key), 1);
+	assert_true(X509_sign(x, key, EVP_sha384()) > 0);
+	EVP_PKEY_free(key);
+	return x;
+}
+
+static void
+test_trust_anchor_confusion(void **state)
+{
+	static const char *const genoa_root[] = { MILAN_VCEK, GENOA_CHAIN,
+	    GENOA_CRL_2024, NULL };
+	static const char *const vcek_only[] = { MILAN_VCEK, MILAN_CRL_2022,
+	    NULL };
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct vouch_verify_config *cfg;
+	struct blob ev, chain, ask, genoa, genoa_ark;
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	X509 *fake;
+	uint8_t *der = NULL;
+	size_t der_len = 0;
+
+	(void)state;
+	NEED_TESTDATA();
+	ev = td(MILAN_REPORT);
+	chain = td(MILAN_CHAIN);
+	genoa = td(GENOA_CHAIN);
+	ask = pem_block(chain, 0);
+	genoa_ark = pem_block(genoa, 1);
+	vouch_ctx_set_time(ctx, T_MILAN);
+
+	/* A Genoa root (and Genoa ASK) for a Milan report. */
+	assert_int_equal(verify_files(MILAN_REPORT, genoa_root, T_MILAN,
+	    F_DEBUG, NULL), VOUCH_ERR_CHAIN_INVALID);
+	/* Milan ASK with the Genoa ARK. */
+	cfg = config(ctx, vcek_only, F_DEBUG);
+	assert_int_equal(vouch_verify_config_add_endorsement(ctx, cfg, ask.p,
+	    ask.n), VOUCH_OK);
+	assert_int_equal(vouch_verify_config_add_endorsement(ctx, cfg,
+	    genoa_ark.p, genoa_ark.n), VOUCH_OK);
+	assert_int_equal(run(ctx, cfg, ev.p, ev.n, NULL), VOUCH_ERR_CHAIN_INVALID);
+	vouch_verify_config_free(cfg);
+
+	/* No ARK at all. */
+	cfg = config(ctx, vcek_only, F_DEBUG);
+	assert_int_equal(vouch_verify_config_add_endorsement(ctx, cfg, ask.p,
+	    ask.n), VOUCH_OK);
+	assert_int_equal(run(ctx, cfg, ev.p, ev.n, NULL),
+	    VOUCH_ERR_NO_TRUST_ANCHOR);
+
+	/* An attacker ARK with ARK-Milan's subject, as endorsement... */
+	assert_int_equal(vouch_certs_parse(ctx, chain.p, chain.n, sk), VOUCH_OK);
+	fake = attacker_ark(sk_X509_value(sk, 1));
+	assert_int_equal(vouch_cert_to_der(ctx, fake, &der, &der_len), VOUCH_OK);
+	assert_int_equal(vouch_verify_config_add_endorsement(ctx, cfg, der,
+	    der_len), VOUCH_OK);
+	assert_int_equal(run(ctx, cfg, ev.p, ev.n, NULL),
+	    VOUCH_ERR_NO_TRUST_ANCHOR);
+	/* ...and as a configured trust anchor: still not pinned. */
+	assert_int_equal(vouch_verify_config_add_trust_anchor(ctx, cfg, der,
+	    der_len), VOUCH_OK);
+	assert_int_equal(run(ctx, cfg, ev.p, ev.n, NULL),
+	    VOUCH_ERR_NO_TRUST_ANCHOR);
+	vouch_verify_config_free(cfg);
+
+	free(der);
+	X509_free(fake);
+	sk_X509_pop_free(sk, X509_free);
+	free(ask.p);
+	free(genoa_ark.p);
+	free(genoa.p);
+	free(chain.p);
+	free(ev.p);
+	vouch_ctx_free(ctx);
+}
+
+static void
+test_cert_binding(void **state)
+{
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct blob ev, vcek;
+	struct snp_report r, m;
+	X509 *leaf = NULL;
+
+	(void)state;
+	NEED_TESTDATA();
+	ev = td(MILAN_REPORT);
+	vcek = td(MILAN_VCEK);
+	assert_int_equal(snp_report_parse(ctx, ev.p, ev.n, &r), VOUCH_OK);
+	assert_int_equal(vouch_cert_from_der(ctx, vcek.p, vcek.n, &leaf), VOUCH_OK);
+	assert_int_equal(snp_check_cert_binding(ctx, &r, leaf,
+	    SNP_PRODUCT_MILAN, false), VOUCH_OK);
+	/* Each TCB component off by one (VCEK for TCB X, report TCB Y). */
+	m = r;
+	m.reported_tcb += 1;			/* bootloader */
+	m.current_tcb = 0xffffffffffffffffull;
+	assert_int_equal(snp_check_cert_binding(ctx, &m, leaf,
+	    SNP_PRODUCT_MILAN, false), VOUCH_ERR_TCB_MISMATCH);
+	m = r;
+	m.reported_tcb += 1ull << 8;		/* TEE */
+	m.current_tcb = 0xffffffffffffffffull;
+	assert_int_equal(snp_check_cert_binding(ctx, &m, leaf,
+	    SNP_PRODUCT_MILAN, false), VOUCH_ERR_TCB_MISMATCH);
+	m = r;
+	m.reported_tcb -= 1ull << 48;		/* SNP */
+	assert_int_equal(snp_check_cert_binding(ctx, &m, leaf,
+	    SNP_PRODUCT_MILAN, false), VOUCH_ERR_TCB_MISMATCH);
+	m = r;
+	m.reported_tcb -= 1ull << 56;		/* microcode */
+	assert_int_equal(snp_check_cert_binding(ctx, &m, leaf,
+	    SNP_PRODUCT_MILAN, false), VOUCH_ERR_TCB_MISMATCH);
+	m = r;
+	m.reported_tcb += 1ull << 16;		/* reserved byte 2 = SPL 3.4 */
+	m.current_tcb = 0xffffffffffffffffull;
+	assert_int_equal(snp_check_cert_binding(ctx, &m, leaf,
+	    SNP_PRODUCT_MILAN, false), VOUCH_ERR_TCB_MISMATCH);
+	/* Certified TCB newer than the running one. */
+	m = r;
+	m.current_tcb -= 1ull << 56;
+	assert_int_equal(snp_check_cert_binding(ctx, &m, leaf,
+	    SNP_PRODUCT_MILAN, false), VOUCH_ERR_TCB_MISMATCH);
+	/* chip_id: another chip is refused, all-zero only when masked. */
+	m = r;
+	m.chip_id[63] ^= 1;
+	assert_int_equal(snp_check_cert_binding(ctx, &m, leaf,
+	    SNP_PRODUCT_MILAN, false), VOUCH_ERR_CHIP_ID_MISMATCH);
+	memset(m.chip_id, 0, sizeof(m.chip_id));
+	assert_int_equal(snp_check_cert_binding(ctx, &m, leaf,
+	    SNP_PRODUCT_MILAN, false), VOUCH_ERR_CHIP_ID_MISMATCH);
+	m.flags |= SNP_FLAG_MASK_CHIP_KEY;
+	assert_int_equal(snp_check_cert_binding(ctx, &m, leaf,
+	    SNP_PRODUCT_MILAN, false), VOUCH_OK);
+	/* productName "Milan-B0" under a Genoa root. */
+	assert_int_equal(snp_check_cert_binding(ctx, &r, leaf,
+	    SNP_PRODUCT_GENOA, false), VOUCH_ERR_PRODUCT_MISMATCH);
+	/* A VCEK presented as a VLEK. */
+	assert_int_equal(snp_check_cert_binding(ctx, &r, leaf,
+	    SNP_PRODUCT_MILAN, true), VOUCH_ERR_BAD_CERT);
+	X509_free(leaf);
+	free(vcek.p);
+	free(ev.p);
+	vouch_ctx_free(ctx);
+}
+
+static void
+test_crl(void **state)
+{
+	static const char *const none[] = { MILAN_VCEK, MILAN_CHAIN, NULL };
+	static const char *const stale[] = { MILAN_VCEK, MILAN_CHAIN,
+	    MILAN_CRL_2022, NULL };
+	static const char *const future[] = { MILAN_VCEK, MILAN_CHAIN,
+	    MILAN_CRL_2025, NULL };
+	static const char *const other[] = { MILAN_VCEK, MILAN_CHAIN,
+	    GENOA_CRL_2024, NULL };
+	struct vouch_result *res = NULL;
+	char *json;
+
+	(void)state;
+	NEED_TESTDATA();
+	assert_int_equal(verify_files(MILAN_REPORT, none, T_MILAN, F_DEBUG,
+	    NULL), VOUCH_ERR_CRL_MISSING);
+	assert_int_equal(verify_files(MILAN_REPORT, stale, T_2025, F_DEBUG,
+	    NULL), VOUCH_ERR_CRL_EXPIRED);
+	assert_int_equal(verify_files(MILAN_REPORT, future, T_MILAN, F_DEBUG,
+	    NULL), VOUCH_ERR_CRL_EXPIRED);
+	/* Genoa's list does not speak for the Milan ASK. */
+	assert_int_equal(verify_files(MILAN_REPORT, other, T_2025, F_DEBUG,
+	    NULL), VOUCH_ERR_CRL_MISSING);
+	/* Explicitly skipped: verified, and reported as unchecked. */
+	assert_int_equal(verify_files(MILAN_REPORT, none, T_MILAN,
+	    F_DEBUG | F_SKIP_REV, &res), VOUCH_OK);
+	json = vouch_result_to_json(res);
+	assert_non_null(json);
+	assert_non_null(strstr(json, "\"unchecked\":[\"revocation\""));
+	free(json);
+	vouch_result_free(res);
+}
+
+static void
+test_revoked_ask(void **state)
+{
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct vouch_verify_config *cfg;
+	static const char *const crl24[] = { GENOA_CRL_2024, NULL };
+	static const char *const crl22[] = { GENOA_CRL_2022, NULL };
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	struct blob chain, revoked;
+	X509 *old_ask = NULL, *ask, *ark;
+
+	(void)state;
+	NEED_TESTDATA();
+	chain = td(GENOA_CHAIN);
+	revoked = td(GENOA_ASK_REVOKED);
+	assert_int_equal(vouch_certs_parse(ctx, chain.p, chain.n, sk), VOUCH_OK);
+	ask = sk_X509_value(sk, 0);
+	ark = sk_X509_value(sk, 1);
+	assert_int_equal(vouch_cert_from_der(ctx, revoked.p, revoked.n,
+	    &old_ask), VOUCH_OK);
+
+	cfg = config(ctx, crl24, 0);
+	assert_int_equal(snp_check_revocation(ctx, cfg, ark, &old_ask, 1,
+	    T_2025), VOUCH_ERR_CERT_REVOKED);
+	assert_int_equal(snp_check_revocation(ctx, cfg, ark, &ask, 1, T_2025),
+	    VOUCH_OK);
+	/* Stale at 2026 for either certificate. */
+	assert_int_equal(snp_check_revocation(ctx, cfg, ark, &ask, 1, T_2026),
+	    VOUCH_ERR_CRL_EXPIRED);
+	vouch_verify_config_free(cfg);
+	cfg = config(ctx, crl22, 0);
+	assert_int_equal(snp_check_revocation(ctx, cfg, ark, &old_ask, 1,
+	    T_2023), VOUCH_ERR_CERT_REVOKED);
+	/* The Milan ARK did not sign the Genoa list. */
+	vouch_verify_config_free(cfg);
+	X509_free(old_ask);
+	sk_X509_pop_free(sk, X509_free);
+	free(chain.p);
+	free(revoked.p);
+	vouch_ctx_free(ctx);
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+/* Parse-level rules on edited copies (signatures cannot be redone). */
+static void
+test_parse_rules(void **state)
+{
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct snp_report r;
+	struct blob ev;
+	uint8_t b[SNP_REPORT_LEN];
+
+	(void)state;
+	NEED_TESTDATA();
+	ev = td(MILAN_REPORT);
+	assert_int_equal(snp_report_parse(ctx, ev.p, ev.n, &r), VOUCH_OK);
+	assert_int_equal(r.version, 2);
+	assert_int_equal(r.policy, 0x0b0000);
+	assert_true((r.policy & SNP_POLICY_DEBUG) != 0);
+	assert_true((r.policy & SNP_POLICY_SMT) != 0);
+	assert_true((r.policy & SNP_POLICY_MIGRATE_MA) == 0);
+	assert_int_equal(r.reported_tcb, 0x4405000000000002ull);
+	assert_int_equal(r.current_tcb, 0x4405000000000002ull);
+
+#define EDIT(stmt, want) do {						\
+	memcpy(b, ev.p, sizeof(b));					\
+	stmt;								\
+	assert_int_equal(snp_report_parse(ctx, b, sizeof(b), &r), want);\
+} while (0)
+	EDIT(put32(b, 4), VOUCH_ERR_UNSUPPORTED_VERSION);
+	EDIT(put32(b, 1), VOUCH_ERR_UNSUPPORTED_VERSION);
+	EDIT(put32(b, 6), VOUCH_ERR_UNSUPPORTED_VERSION);
+	EDIT(put32(b, 3), VOUCH_OK);	/* v3 layout, CPUID bytes zero */
+	EDIT(put32(b, 5), VOUCH_OK);
+	EDIT(put32(b + 0x34, 2), VOUCH_ERR_BAD_FIELD);
+	EDIT(b[0x0a] &= (uint8_t)~0x02, VOUCH_ERR_RESERVED_NONZERO); /* bit 17 */
+	EDIT(b[0x0b] |= 0x04, VOUCH_ERR_RESERVED_NONZERO);	/* bit 26 */
+	EDIT(b[0x0f] |= 0x80, VOUCH_ERR_RESERVED_NONZERO);	/* bit 63 */
+	EDIT(b[0x41] |= 0x01, VOUCH_ERR_RESERVED_NONZERO);	/* platform_info */
+	EDIT(b[0x48] |= 0x20, VOUCH_ERR_RESERVED_NONZERO);	/* key info 31:5 */
+	EDIT(b[0x48] |= 0x08, VOUCH_ERR_BAD_FIELD);		/* signing_key 2 */
+	EDIT(b[0x48] |= 0x1c, VOUCH_ERR_BAD_FIELD);		/* signing_key 7 */
+	EDIT(b[0x4c] = 1, VOUCH_ERR_RESERVED_NONZERO);
+	EDIT(b[0x188] = 1, VOUCH_ERR_RESERVED_NONZERO);		/* v2: reserved */
+	EDIT((put32(b, 3), b[0x188] = 0x19), VOUCH_OK);		/* v3: CPUID */
+	EDIT((put32(b, 3), b[0x18b] = 1), VOUCH_ERR_RESERVED_NONZERO);
+	EDIT(b[0x1eb] = 1, VOUCH_ERR_RESERVED_NONZERO);
+	EDIT(b[0x1ef] = 1, VOUCH_ERR_RESERVED_NONZERO);
+	EDIT(b[0x1f8] = 1, VOUCH_ERR_RESERVED_NONZERO);		/* v2: reserved */
+	EDIT((put32(b, 5), b[0x1f8] = 1), VOUCH_OK);		/* v5: vector */
+	EDIT((put32(b, 5), b[0x208] = 1), VOUCH_ERR_RESERVED_NONZERO);
+	EDIT(b[0x29f] = 1, VOUCH_ERR_RESERVED_NONZERO);
+	EDIT(b[0x2a0 + 48] = 1, VOUCH_ERR_SIGNATURE_INVALID);	/* R high */
+	EDIT(b[0x2e8 + 71] = 1, VOUCH_ERR_SIGNATURE_INVALID);	/* S high */
+	EDIT(b[0x330] = 1, VOUCH_ERR_RESERVED_NONZERO);
+	EDIT(b[0x49f] = 1, VOUCH_ERR_RESERVED_NONZERO);
+	/* Policy decoding: MIGRATE_MA and SINGLE_SOCKET parse, DEBUG clears. */
+	EDIT(b[0x0a] |= 0x04 | 0x10, VOUCH_OK);
+	assert_true((r.policy & SNP_POLICY_MIGRATE_MA) != 0);
+	assert_true((r.policy & SNP_POLICY_SINGLE_SOCKET) != 0);
+	EDIT(b[0x0a] &= (uint8_t)~0x08, VOUCH_OK);
+	assert_true((r.policy & SNP_POLICY_DEBUG) == 0);
+#undef EDIT
+	free(ev.p);
+	vouch_ctx_free(ctx);
+}
+
+static void
+test_probe_and_show(void **state)
+{
+	const struct vouch_platform *p = vouch_platform_find("snp");
+	struct blob ev;
+	json_t *o = NULL;
+	char *s;
+
+	(void)state;
+	NEED_TESTDATA();
+	assert_non_null(p);
+	ev = td(MILAN_REPORT);
+	assert_ptr_equal(vouch_platform_detect(ev.p, ev.n), p);
+	assert_false(p->probe(ev.p, ev.n - 1));
+	assert_int_equal(p->show(NULL, ev.p, ev.n, &o), VOUCH_OK);
+	s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "\"verified\":false"));
+	assert_non_null(strstr(s, "\"chip_id\":\"3ac3fe21"));
+	free(s);
+	json_decref(o);
+	free(ev.p);
+}
+
+/* Measured cost of one full verification (no chain cache in snp). */
+static void
+test_timing(void **state)
+{
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct vouch_verify_config *cfg;
+	struct timespec a, b;
+	struct blob ev;
+	double us;
+	int i;
+
+	(void)state;
+	NEED_TESTDATA();
+	ev = td(MILAN_REPORT);
+	vouch_ctx_set_time(ctx, T_MILAN);
+	cfg = config(ctx, milan_files, F_DEBUG);
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &a), 0);
+	for (i = 0; i < 200; i++) {
+		assert_int_equal(run(ctx, cfg, ev.p, ev.n, NULL), VOUCH_OK);
+	}
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &b), 0);
+	us = ((double)(b.tv_sec - a.tv_sec) * 1e6 +
+	    (double)(b.tv_nsec - a.tv_nsec) / 1e3) / 200.0;
+	printf("snp: %.0f us per verification of the Milan report (200 runs)\n",
+	    us);
+	free(ev.p);
+	vouch_verify_config_free(cfg);
+	vouch_ctx_free(ctx);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_milan_valid),
+		cmocka_unit_test(test_vlek_valid),
+		cmocka_unit_test(test_genoa_valid),
+		cmocka_unit_test(test_every_byte_flip),
+		cmocka_unit_test(test_truncation_and_trailing),
+		cmocka_unit_test(test_trust_anchor_confusion),
+		cmocka_unit_test(test_cert_binding),
+		cmocka_unit_test(test_crl),
+		cmocka_unit_test(test_revoked_ask),
+		cmocka_unit_test(test_parse_rules),
+		cmocka_unit_test(test_probe_and_show),
+		cmocka_unit_test(test_timing),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
