@@ -48,5 +48,6 @@ int	cmd_result(int argc, char **argv);
 int	cmd_service_cert(int argc, char **argv);
 int	cmd_admin_cert(int argc, char **argv);
 int	cmd_audit(int argc, char **argv);
+int	cmd_catalog(int argc, char **argv);
 
 #endif

@@ -13,6 +13,7 @@
 static const struct cli_cmd commands[] = {
 	{ "admin-cert", cmd_admin_cert, "issue a domain administrator certificate" },
 	{ "audit", cmd_audit, "verify vouchd's hash-chained audit log" },
+	{ "catalog", cmd_catalog, "print the host-visible error catalog" },
 	{ "certify", cmd_certify, "attest (sim) and get an admission certificate from vouchd" },
 	{ "domain", cmd_domain, "create a security domain (policy key, root)" },
 	{ "evidence", cmd_evidence, "verify or show attestation evidence" },

@@ -272,7 +272,7 @@ worker_verify_config(struct vouchd_worker *w, const struct vouch_platform *p)
 static void
 appraise(struct vouchd_worker *w, const struct vouch_policy *pol,
     const uint8_t *ev, size_t ev_len, const uint8_t report_data[64],
-    struct appraisal *a)
+    const char *profile, struct appraisal *a)
 {
 	struct vouch_verify_config *cfg;
 	const struct vouch_platform *p;
@@ -307,6 +307,16 @@ appraise(struct vouchd_worker *w, const struct vouch_policy *pol,
 	a->err = vouch_verify_evidence(w->ctx, cfg, ev, ev_len, &a->res);
 	if (a->err != VOUCH_OK) {
 		appraisal_fail(w, a, a->err, "verify");
+		goto out;
+	}
+	/*
+	 * The build profile the program bound into report_data with the
+	 * nonce and key (docs/vouchd.md): authentic as far as the measured
+	 * program is, and absent (so no rule on it passes) when not bound.
+	 */
+	if (profile != NULL && vouch_claims_set_string(w->ctx,
+	    a->res->claims, "profile", profile) != VOUCH_OK) {
+		appraisal_fail(w, a, vouch_error_code(w->ctx), "claims");
 		goto out;
 	}
 	if (vouch_claims_get_bool(vouch_result_claims(a->res), "debug", &dbg)) {
@@ -409,10 +419,32 @@ parse_public_key(struct vouchd_worker *w, const json_t *o, uint8_t *spki,
 	return pk;
 }
 
+/*
+ * The optional "profile" member: absent is fine (*out stays NULL); a
+ * present one must name a build profile.
+ */
+static bool
+get_profile(const json_t *o, const char **out)
+{
+	const json_t *v = json_object_get(o, "profile");
+
+	*out = NULL;
+	if (v == NULL) {
+		return true;
+	}
+	if (!json_is_string(v) || !vouch_profile_name_valid(
+	    json_string_value(v), json_string_length(v))) {
+		return false;
+	}
+	*out = json_string_value(v);
+	return true;
+}
+
 static void
 handle_certify(struct vouchd_worker *w, struct evhttp_request *req)
 {
-	static const char *const keys[] = { "nonce", "evidence", "public_key", NULL };
+	static const char *const keys[] = { "nonce", "evidence", "public_key",
+	    "profile", NULL };
 	struct appraisal a;
 	const struct vouch_policy *pol;
 	struct ca_admission adm;
@@ -423,6 +455,7 @@ handle_certify(struct vouchd_worker *w, struct evhttp_request *req)
 	EVP_PKEY *pub = NULL;
 	X509 *cert = NULL;
 	char serial[33], *chain = NULL, *ear = NULL;
+	const char *profile = NULL;
 	const uint8_t *m;
 	size_t mlen;
 	struct store_cert sc;
@@ -442,10 +475,13 @@ handle_certify(struct vouchd_worker *w, struct evhttp_request *req)
 	}
 	if (!get_hex_field(body, "nonce", nonce, sizeof(nonce)) ||
 	    !get_evidence(body, &ev, &ev_len) ||
-	    (pub = parse_public_key(w, body, spki, &spki_len)) == NULL) {
+	    (pub = parse_public_key(w, body, spki, &spki_len)) == NULL ||
+	    !get_profile(body, &profile)) {
 		vouchd_count(w->d, EP_CERTIFY, OC_CLIENT_ERROR);
 		vouchd_reply_problem(req, 400, "bad-request",
-		    "nonce (64 hex), evidence (base64) and public_key (PEM) required");
+		    "nonce (64 hex), evidence (base64) and public_key (PEM) "
+		    "required; profile, if given, one of debug, test, staging, "
+		    "production");
 		goto out;
 	}
 	pol = current_policy(w, &perr);
@@ -468,8 +504,9 @@ handle_certify(struct vouchd_worker *w, struct evhttp_request *req)
 		    "Nonce unknown, expired or already used");
 		goto out;
 	}
-	vouch_bind_certify_spki(nonce, sizeof(nonce), spki, spki_len, rd);
-	appraise(w, pol, ev, ev_len, rd, &a);
+	vouch_bind_certify_profile(nonce, sizeof(nonce), spki, spki_len,
+	    profile, rd);
+	appraise(w, pol, ev, ev_len, rd, profile, &a);
 	if (a.err != VOUCH_OK) {
 		vouchd_audit(w, audit_event(req, "certify", &a));
 		vouchd_count(w->d, EP_CERTIFY, OC_REJECTED);
@@ -599,7 +636,7 @@ handle_verify(struct vouchd_worker *w, struct evhttp_request *req)
 		lens[0] = sizeof(nonce);
 		vouch_bind(VOUCH_BIND_VERIFY, parts, lens, 1, rd);
 	}
-	appraise(w, pol, ev, ev_len, rd, &a);
+	appraise(w, pol, ev, ev_len, rd, NULL, &a);
 	vouchd_audit(w, audit_event(req, "verify", &a));
 	/*
 	 * The EAR carries what the evidence was bound to: the nonce, or the

@@ -618,8 +618,9 @@ vouch_certify_exchange(struct vouch_ctx *ctx, const char *service_url,
 	enum vouch_err rv = VOUCH_ERR_INTERNAL;
 	struct vouch_client *cl = NULL;
 	EVP_PKEY *key = NULL;
-	uint8_t nonce[32], rd[VOUCH_SHA512_BYTES], *ev = NULL;
+	uint8_t nonce[32], rd[VOUCH_SHA512_BYTES], *ev = NULL, *spki = NULL;
 	size_t ev_len = 0, b64_len = 0;
+	int spki_len;
 	char nonce_hex[65], *b64 = NULL, *pub = NULL;
 	char *chain_copy = NULL, *ear_copy = NULL;
 	json_t *req = NULL, *resp = NULL;
@@ -643,11 +644,17 @@ vouch_certify_exchange(struct vouch_ctx *ctx, const char *service_url,
 	if (rv != VOUCH_OK) {
 		goto out;
 	}
-	/* docs/vouchd.md: report_data binds the nonce and the new key. */
-	rv = vouch_bind_certify(ctx, nonce, sizeof(nonce), key, rd);
-	if (rv != VOUCH_OK) {
+	/*
+	 * docs/vouchd.md: report_data binds the nonce, the new key and this
+	 * build's profile (sent as "profile" so vouchd can recompute it).
+	 */
+	spki_len = i2d_PUBKEY(key, &spki);
+	if (spki_len <= 0) {
+		rv = vouch_fail(ctx, VOUCH_ERR_BAD_KEY, "cannot encode public key");
 		goto out;
 	}
+	vouch_bind_certify_profile(nonce, sizeof(nonce), spki, (size_t)spki_len,
+	    vouch_profile(), rd);
 	rv = att->attest(ctx, att->arg, rd, &ev, &ev_len);
 	if (rv != VOUCH_OK) {
 		goto out;
@@ -662,8 +669,8 @@ vouch_certify_exchange(struct vouch_ctx *ctx, const char *service_url,
 		rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
 		goto out;
 	}
-	req = json_pack("{s:s, s:s, s:s}", "nonce", nonce_hex, "evidence", b64,
-	    "public_key", pub);
+	req = json_pack("{s:s, s:s, s:s, s:s}", "nonce", nonce_hex, "evidence",
+	    b64, "public_key", pub, "profile", vouch_profile());
 	if (req == NULL) {
 		rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
 		goto out;
@@ -721,6 +728,7 @@ vouch_certify_exchange(struct vouch_ctx *ctx, const char *service_url,
 	free(pub);
 	free(b64);
 	free(ev);
+	OPENSSL_free(spki);
 	EVP_PKEY_free(key);
 	vouch_client_free(cl);
 	return rv;

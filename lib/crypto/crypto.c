@@ -959,10 +959,35 @@ void
 vouch_bind_certify_spki(const uint8_t *nonce, size_t nonce_len,
     const uint8_t *spki, size_t spki_len, uint8_t out[VOUCH_SHA512_BYTES])
 {
-	const uint8_t *parts[2] = { nonce, spki };
-	size_t lens[2] = { nonce_len, spki_len };
+	vouch_bind_certify_profile(nonce, nonce_len, spki, spki_len, NULL, out);
+}
 
-	vouch_bind(VOUCH_BIND_CERTIFY, parts, lens, 2, out);
+void
+vouch_bind_certify_profile(const uint8_t *nonce, size_t nonce_len,
+    const uint8_t *spki, size_t spki_len, const char *profile,
+    uint8_t out[VOUCH_SHA512_BYTES])
+{
+	const uint8_t *parts[3] = { nonce, spki, (const uint8_t *)profile };
+	size_t lens[3] = { nonce_len, spki_len,
+	    profile != NULL ? strlen(profile) : 0 };
+
+	vouch_bind(VOUCH_BIND_CERTIFY, parts, lens, profile != NULL ? 3 : 2,
+	    out);
+}
+
+bool
+vouch_profile_name_valid(const char *s, size_t len)
+{
+	static const char *const names[] = { "debug", "test", "staging",
+	    "production" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (len == strlen(names[i]) && memcmp(s, names[i], len) == 0) {
+			return true;
+		}
+	}
+	return false;
 }
 
 enum vouch_err

@@ -187,6 +187,21 @@ enum vouch_err	vouch_bind_certify(struct vouch_ctx *ctx, const uint8_t *nonce,
 /* As vouch_bind_certify, with the DER SubjectPublicKeyInfo given. */
 void	vouch_bind_certify_spki(const uint8_t *nonce, size_t nonce_len,
 	    const uint8_t *spki, size_t spki_len, uint8_t out[VOUCH_SHA512_BYTES]);
+/*
+ * With a build profile ("production", ...) bound as a third part:
+ * vouch_bind(VOUCH_BIND_CERTIFY, { nonce, SPKI, profile }).  A NULL
+ * |profile| is the two-part binding above.  The part count is in the
+ * hash input, so a profile can be neither added to nor stripped from
+ * evidence bound without it.
+ */
+void	vouch_bind_certify_profile(const uint8_t *nonce, size_t nonce_len,
+	    const uint8_t *spki, size_t spki_len, const char *profile,
+	    uint8_t out[VOUCH_SHA512_BYTES]);
+/* Label of the secret-release binding (docs/secrets.md). */
+#define VOUCH_BIND_RELEASE	"vouch-release-v1"
+/* The build profiles, in the order a policy would rank them. */
+#define VOUCH_PROFILE_MAX_LEN	16
+bool	vouch_profile_name_valid(const char *s, size_t len);
 
 /* Largest DER SubjectPublicKeyInfo accepted for an EC P-256/P-384 key. */
 #define VOUCH_EC_SPKI_MAX	120
