@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vouch/catalog.h"
 #include "vouch/err.h"
 
 struct vouch;
@@ -189,6 +190,36 @@ VOUCH_API enum vouch_err vouch_seal(struct vouch *v, const uint8_t *in, size_t n
     uint8_t **out, size_t *out_len) VOUCH_MUST_CHECK;
 VOUCH_API enum vouch_err vouch_unseal(struct vouch *v, const uint8_t *in, size_t n,
     uint8_t **out, size_t *out_len) VOUCH_MUST_CHECK;
+
+/*
+ * The build profile this library was compiled with: "debug", "test",
+ * "staging" or "production" (CMake option VOUCH_PROFILE, docs/logging.md).
+ * It is part of the measured program and is bound into the evidence
+ * vouch_certify sends (claim "profile").
+ */
+VOUCH_API const char *vouch_profile(void);
+
+struct vouch_log;	/* a sealed log stream (vouch_log_open) */
+
+/*
+ * vouch_report tells the host that something failed, as one line of the
+ * catalog (include/vouch/catalog.h, docs/logging.md), and the tenant why.
+ * The printf-style detail goes into |log| (may be NULL) as an error
+ * record; on stderr it follows the catalog line only in the debug and
+ * test profiles.  In staging and production stderr gets the catalog line
+ * alone, and never more than a burst of 10 lines then one per second (a
+ * single "further reports suppressed" line marks the gap).  Exit with
+ * vouch_code_exit_status(code).  Thread-safe.
+ */
+VOUCH_API void vouch_report(struct vouch_log *log, enum vouch_code code,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * vouch_note records progress for the tenant: an info record in |log|
+ * (may be NULL), and a line on stdout in the debug and test profiles
+ * only.  In staging and production the host sees nothing of it.
+ */
+VOUCH_API void vouch_note(struct vouch_log *log, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* The detail of the last failure on |v| ("" if none). */
 VOUCH_API const char *vouch_last_error(const struct vouch *v);

@@ -45,3 +45,30 @@ struct.pack_into("<I", r, 0x34, 1)          # SIGNATURE_ALGO: ECDSA P-384 with S
 open(sys.argv[1], "wb").write(r)
 PY
 echo "snp corpus regenerated"
+# HPKE messages sealed by our own hpke_tool (tests/interop/hpke_tool.c) to the
+# fixed recipient key, info and aad of fuzz/fuzz_hpke_open.c; the first byte
+# picks the AEAD (0 AES-128-GCM, 1 AES-256-GCM, 2 ChaCha20-Poly1305, 3 export-only)
+H=${HPKE_TOOL:-$(dirname "$V")/hpke_tool}
+if [ -x "$H" ]; then
+  d="$top/fuzz/corpus/hpke_open"; rm -rf "$d"; mkdir -p "$d"
+  printf '%s' 'vouch fuzz_hpke_open recipient key, not a secret' > "$T/hpke.ikm"
+  "$H" derive "$T/hpke.ikm" "$T/hpke.key" "$T/hpke.pub"
+  hpke_hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+  INFO=$(hpke_hex 'vouch fuzz info'); AAD=$(hpke_hex 'vouch fuzz aad')
+  printf '%s' 'Beauty is truth, truth beauty' > "$T/hpke.pt"
+  : > "$T/hpke.empty"
+  hpke_seed() {  # SELECTOR-BYTE AEAD PLAINTEXT OUT
+    "$H" seal "$2" "$T/hpke.pub" "$INFO" "$AAD" "" "$3" "$T/hpke.ct" >/dev/null
+    { printf "$1"; cat "$T/hpke.ct"; } > "$d/$4"
+  }
+  hpke_seed '\000' aes128gcm "$T/hpke.pt" aes128gcm
+  hpke_seed '\001' aes256gcm "$T/hpke.pt" aes256gcm
+  hpke_seed '\002' chacha20poly1305 "$T/hpke.pt" chacha20poly1305
+  hpke_seed '\000' aes128gcm "$T/hpke.empty" aes128gcm-empty
+  head -c 40 "$d/aes128gcm" > "$d/truncated"
+  hpke_seed '\003' export-only "$T/hpke.empty" export-only
+  printf 'exporter context' >> "$d/export-only"
+  echo "hpke_open corpus regenerated"
+else
+  echo "no hpke_tool at $H: hpke_open corpus not regenerated" >&2
+fi
