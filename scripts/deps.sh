@@ -38,7 +38,7 @@ fi
 
 # npm packages for the interop tests (never committed: tests/interop/node_modules).
 top=$(cd "$(dirname "$0")/.." && pwd)
-if [ ! -d "$top/tests/interop/node_modules/jose" ] && command -v npm >/dev/null 2>&1; then
+if { [ ! -d "$top/tests/interop/node_modules/jose" ] || [ ! -d "$top/tests/interop/node_modules/@hpke/core" ] || [ ! -d "$top/tests/interop/node_modules/@hpke/chacha20poly1305" ]; } && command -v npm >/dev/null 2>&1; then
   echo "vouch: installing npm packages for interop tests (tests/interop)" >&2
   (cd "$top/tests/interop" && npm install --no-audit --no-fund --loglevel=error >&2)
 fi
