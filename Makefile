@@ -44,6 +44,7 @@ test: build asan
 bench: build
 	bench/run.sh $(BUILD) $(BENCH_SECONDS)
 	bench/channel.sh $(BUILD)
+	bench/slog.sh $(BUILD)
 
 valgrind: build
 	scripts/valgrind-unit.sh $(BUILD)

@@ -48,6 +48,7 @@ int	cmd_result(int argc, char **argv);
 int	cmd_service_cert(int argc, char **argv);
 int	cmd_admin_cert(int argc, char **argv);
 int	cmd_audit(int argc, char **argv);
+int	cmd_log(int argc, char **argv);
 int	cmd_catalog(int argc, char **argv);
 
 #endif

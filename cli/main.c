@@ -10,6 +10,8 @@
 #include "bs/bs.h"
 #include "cli.h"
 
+int	cmd_secret(int argc, char **argv);	/* cli/cmd_secret.c */
+
 static const struct cli_cmd commands[] = {
 	{ "admin-cert", cmd_admin_cert, "issue a domain administrator certificate" },
 	{ "audit", cmd_audit, "verify vouchd's hash-chained audit log" },
@@ -17,8 +19,10 @@ static const struct cli_cmd commands[] = {
 	{ "certify", cmd_certify, "attest (sim) and get an admission certificate from vouchd" },
 	{ "domain", cmd_domain, "create a security domain (policy key, root)" },
 	{ "evidence", cmd_evidence, "verify or show attestation evidence" },
+	{ "log", cmd_log, "the tenant's sealed log: keygen, verify" },
 	{ "policy", cmd_policy, "sign a policy, check a signed one" },
 	{ "result", cmd_result, "verify an attested result bundle offline" },
+	{ "secret", cmd_secret, "store, list, delete (admin) and get secrets" },
 	{ "service-cert", cmd_service_cert, "issue vouchd's issuing CA certificate" },
 	{ "sim", cmd_sim, "the simulated platform: init, attest" },
 };

@@ -453,7 +453,6 @@ handle_certify(struct vouchd_worker *w, struct evhttp_request *req)
 	uint8_t spki[VOUCH_EC_SPKI_MAX];
 	size_t ev_len = 0, spki_len = 0;
 	EVP_PKEY *pub = NULL;
-	X509 *cert = NULL;
 	char serial[33], *chain = NULL, *ear = NULL;
 	const char *profile = NULL;
 	const uint8_t *m;
@@ -525,10 +524,9 @@ handle_certify(struct vouchd_worker *w, struct evhttp_request *req)
 	(void)snprintf(adm.platform, sizeof(adm.platform), "%s", a.platform);
 	(void)snprintf(adm.release, sizeof(adm.release), "%s", a.ex.release);
 	adm.policy_version = a.policy_version;
-	if (ca_issue_admission(w->ctx, w->d->issuer_cert, w->d->issuer_key,
-	    w->d->domain_root, pub, &adm, now,
-	    vouch_policy_admission_lifetime(pol), &cert, serial) != VOUCH_OK ||
-	    ca_chain_pem(w->ctx, cert, w->d->issuer_cert, &chain) != VOUCH_OK ||
+	if (ca_issue_admission_pem(w->ctx, w->d->issuer_cert, w->d->issuer_key,
+	    w->d->domain_uri, spki, spki_len, &adm, now,
+	    vouch_policy_admission_lifetime(pol), &chain, serial) != VOUCH_OK ||
 	    make_ear(w, &a, nonce, sizeof(nonce), &ear) != VOUCH_OK) {
 		appraisal_fail(w, &a, vouch_error_code(w->ctx), "issue");
 		vouchd_audit(w, audit_event(req, "certify", &a));
@@ -568,7 +566,6 @@ handle_certify(struct vouchd_worker *w, struct evhttp_request *req)
  out:
 	free(ear);
 	free(chain);
-	X509_free(cert);
 	EVP_PKEY_free(pub);
 	vouch_result_free(a.res);
 	free(ev);
@@ -812,7 +809,7 @@ handle_audit(struct vouchd_worker *w, struct evhttp_request *req,
 
 static const char *const ep_names[EP_COUNT] = {
 	"challenge", "certify", "verify", "policy", "audit", "healthz",
-	"metrics", "jwks", "other",
+	"metrics", "jwks", "other", "secrets", "release",
 };
 static const char *const oc_names[OC_COUNT] = {
 	"ok", "rejected", "client_error", "error",
@@ -918,6 +915,9 @@ vouchd_api_dispatch(struct vouchd_worker *w, struct evhttp_request *req)
 			vouchd_reply_problem(req, 405, "method-not-allowed",
 			    "Method not allowed");
 		}
+	} else if (strncmp(path, "/v1/secrets", 11) == 0 &&
+	    (path[11] == '\0' || path[11] == '/')) {
+		vouchd_secrets_dispatch(w, req, path);
 	} else if (strcmp(path, "/healthz") == 0) {
 		vouchd_count(w->d, EP_HEALTHZ, OC_OK);
 		vouchd_reply_json(req, 200, json_pack("{s:s}", "status", "ok"));
@@ -943,4 +943,58 @@ vouchd_api_dispatch(struct vouchd_worker *w, struct evhttp_request *req)
 		vouchd_count(w->d, EP_OTHER, OC_CLIENT_ERROR);
 		vouchd_reply_problem(req, 404, "not-found", "No such endpoint");
 	}
+}
+
+/* ---- shared with daemon/secrets.c (declared in vouchd.h) ---------- */
+
+json_t *
+vouchd_read_json_body(struct vouchd_worker *w, struct evhttp_request *req,
+    const char *const *keys, const char *what)
+{
+	return read_json_body(w, req, keys, what);
+}
+
+bool
+vouchd_get_hex_field(const json_t *o, const char *key, uint8_t *out, size_t n)
+{
+	return get_hex_field(o, key, out, n);
+}
+
+bool
+vouchd_get_evidence(const json_t *o, uint8_t **out, size_t *out_len)
+{
+	return get_evidence(o, out, out_len);
+}
+
+bool
+vouchd_get_profile(const json_t *o, const char **out)
+{
+	return get_profile(o, out);
+}
+
+const struct vouch_policy *
+vouchd_current_policy(struct vouchd_worker *w, enum vouch_err *err)
+{
+	return current_policy(w, err);
+}
+
+const char *
+vouchd_peer_addr(struct evhttp_request *req)
+{
+	return peer_addr(req);
+}
+
+enum vouch_err
+vouchd_appraise_event(struct vouchd_worker *w, struct evhttp_request *req,
+    const struct vouch_policy *pol, const uint8_t *ev, size_t ev_len,
+    const uint8_t report_data[64], const char *profile, const char *type,
+    struct vouch_result **out_res, json_t **out_event)
+{
+	struct appraisal a;
+
+	memset(&a, 0, sizeof(a));
+	appraise(w, pol, ev, ev_len, report_data, profile, &a);
+	*out_event = audit_event(req, type, &a);
+	*out_res = a.res;
+	return a.err;
 }

@@ -123,6 +123,27 @@ enum vouch_err	ca_issue_admission(struct vouch_ctx *ctx, X509 *issuer_cert,
 		    VOUCH_MUST_CHECK;
 
 /*
+ * ca_issue_admission_pem issues the same certificate as
+ * ca_issue_admission, with the same checks and error codes, for the
+ * daemon's hot path: the subject key is given as its DER
+ * SubjectPublicKeyInfo |spki| (an uncompressed point on P-384 or P-256
+ * under its named curve, as vouch_ec_pubkey_from_pem returns it; the
+ * caller has checked the point is on the curve), the domain as its URI
+ * |domain_uri| (vouch_domain_uri of the root, computed once), and the
+ * result as the PEM chain ca_chain_pem would render (the new
+ * certificate, then |issuer_cert|).  On VOUCH_OK |*out_chain| is a
+ * malloc'd NUL-terminated string (free with free()); on failure NULL,
+ * and |out_serial_hex| the empty string.
+ */
+enum vouch_err	ca_issue_admission_pem(struct vouch_ctx *ctx,
+		    X509 *issuer_cert, EVP_PKEY *issuer_key,
+		    const char *domain_uri, const uint8_t *spki,
+		    size_t spki_len, const struct ca_admission *adm,
+		    int64_t now, int64_t lifetime_seconds, char **out_chain,
+		    char out_serial_hex[CA_SERIAL_HEX_LEN + 1])
+		    VOUCH_MUST_CHECK;
+
+/*
  * ca_chain_pem renders |leaf| then |issuer| as PEM.  On VOUCH_OK |*out|
  * is a malloc'd NUL-terminated string (free with free()); on failure
  * NULL.

@@ -45,8 +45,25 @@ static const char usage[] =
 "  --max-inflight N     requests being served at once; more get 503 (default 64)\n"
 "  --nonce-ttl S        challenge lifetime in seconds (default 120)\n"
 "\n"
-"SIGTERM or SIGINT stops it cleanly.  Admin endpoints (/v1/policy, /v1/audit)\n"
-"require a TLS client certificate from 'vouch admin-cert issue'.\n";
+"Secrets (docs/secrets.md): values are stored wrapped by a key-encryption key.\n"
+"  --kek-file FILE      the KEK: 32 bytes, mode 0600, made if missing\n"
+"                       (default DATA-DIR/kek.key)\n"
+"  --pkcs11-module SO   keep the KEK on a PKCS#11 token instead (an AES-256\n"
+"  --pkcs11-token LABEL key that never leaves it; made if missing)\n"
+"  --pkcs11-key-label L the key's label (default vouch-kek)\n"
+"  --pkcs11-pin-file F  the user PIN (else the VOUCHD_PKCS11_PIN variable;\n"
+"                       never on the command line)\n"
+"  --previous-kek-file FILE, --previous-pkcs11-key-label L\n"
+"                       the KEK before a rotation, still used to unwrap\n"
+"  --rotate-kek         rewrap every secret version from the previous KEK to\n"
+"                       the current one in one transaction, then exit (needs\n"
+"                       --data-dir and the KEK options only)\n"
+"  --insecure-allow-core-dumps\n"
+"                       keep the process dumpable (default: prctl\n"
+"                       PR_SET_DUMPABLE 0; secret pages are always excluded)\n"
+"\n"
+"SIGTERM or SIGINT stops it cleanly.  Admin endpoints (/v1/policy, /v1/audit,\n"
+"/v1/secrets) require a TLS client certificate from 'vouch admin-cert issue'.\n";
 
 struct opt_desc {
 	const char	*name;
@@ -74,6 +91,13 @@ static const struct opt_desc opt_table[] = {
 	{ "conn-deadline", N(conn_deadline, 1, 3600) },
 	{ "max-inflight", N(max_inflight, 1, 100000) },
 	{ "nonce-ttl", N(nonce_ttl, 5, 86400) },
+	{ "kek-file", S(kek_file) },
+	{ "previous-kek-file", S(previous_kek_file) },
+	{ "pkcs11-module", S(pkcs11_module) },
+	{ "pkcs11-token", S(pkcs11_token) },
+	{ "pkcs11-key-label", S(pkcs11_key_label) },
+	{ "pkcs11-pin-file", S(pkcs11_pin_file) },
+	{ "previous-pkcs11-key-label", S(previous_pkcs11_key_label) },
 };
 #undef S
 #undef N
@@ -342,7 +366,7 @@ setup(struct vouch_ctx *ctx, struct vouchd *d)
 int
 main(int argc, char **argv)
 {
-	struct option lopts[sizeof(opt_table) / sizeof(opt_table[0]) + 3];
+	struct option lopts[sizeof(opt_table) / sizeof(opt_table[0]) + 5];
 	struct vouchd d;
 	struct vouch_ctx *ctx = NULL;
 	const char *config = NULL;
@@ -366,7 +390,10 @@ main(int argc, char **argv)
 	}
 	lopts[n] = (struct option){ "config", required_argument, NULL, 'c' };
 	lopts[n + 1] = (struct option){ "help", no_argument, NULL, 'h' };
-	lopts[n + 2] = (struct option){ NULL, 0, NULL, 0 };
+	lopts[n + 2] = (struct option){ "rotate-kek", no_argument, NULL, 'R' };
+	lopts[n + 3] = (struct option){ "insecure-allow-core-dumps", no_argument,
+	    NULL, 'D' };
+	lopts[n + 4] = (struct option){ NULL, 0, NULL, 0 };
 	/* First pass: only --config and --help, so the file comes first. */
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "h", lopts, &idx)) != -1) {
@@ -389,11 +416,26 @@ main(int argc, char **argv)
 				rc = 2;
 				goto done;
 			}
+		} else if (ch == 'R') {
+			d.cfg.rotate_kek = true;
+		} else if (ch == 'D') {
+			d.cfg.insecure_allow_core_dumps = true;
 		} else if (ch != 'c') {
 			fputs(usage, stderr);
 			rc = 2;
 			goto done;
 		}
+	}
+	if (d.cfg.rotate_kek) {
+		if (optind != argc || d.cfg.data_dir == NULL) {
+			fputs(usage, stderr);
+			rc = 2;
+			goto done;
+		}
+		ctx = vouch_ctx_new();
+		rc = ctx != NULL ? vouchd_rotate_kek(ctx, &d) : 1;
+		vouch_ctx_free(ctx);
+		goto done;
 	}
 	if (optind != argc || d.cfg.data_dir == NULL || d.cfg.domain_cert == NULL ||
 	    d.cfg.issuer_key == NULL || d.cfg.issuer_cert == NULL ||
@@ -406,9 +448,10 @@ main(int argc, char **argv)
 	if (ctx == NULL) {
 		goto done;
 	}
-	if (setup(ctx, &d) == 0) {
+	if (setup(ctx, &d) == 0 && vouchd_secrets_setup(ctx, &d) == 0) {
 		rc = vouchd_run(&d);
 	}
+	vouchd_secrets_teardown(&d);
 	SSL_CTX_free(d.ssl_ctx);
 	free(d.jwks);
 	free(d.sim_root_pem);

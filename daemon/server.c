@@ -92,7 +92,13 @@ bevcb(struct event_base *base, void *arg)
 	 */
 	ssl = SSL_new(d->ssl_ctx);
 	c = calloc(1, sizeof(*c));
-	if (ssl == NULL || c == NULL) {
+	/*
+	 * No TLS 1.3 session tickets: vouchd's clients are short-lived and
+	 * never resume, a ticket is CPU and a write on every handshake for
+	 * nothing, and a resumed session has no verified chain, so an admin
+	 * who resumed would be refused (vouchd_peer_is_admin).
+	 */
+	if (ssl == NULL || c == NULL || SSL_set_num_tickets(ssl, 0) != 1) {
 		abort();
 	}
 	c->d = d;

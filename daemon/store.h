@@ -26,6 +26,43 @@
 
 struct store;
 
+/* ---- secrets ---- */
+/* Longest secret or release rule name ([A-Za-z0-9._-]). */
+#define STORE_SECRET_NAME_MAX	64
+/* Longest key-encryption key identifier. */
+#define STORE_KEK_ID_MAX	80
+/* Largest wrapped value stored or read back (64 KiB secret + overhead). */
+#define STORE_WRAPPED_MAX	(64u * 1024u + 64u)
+
+/* One stored version of a secret. */
+struct store_secret {
+	char		 name[STORE_SECRET_NAME_MAX + 1];
+	int64_t		 version;
+	char		 rule[STORE_SECRET_NAME_MAX + 1];
+	int64_t		 created_at;
+	char		 kek_id[STORE_KEK_ID_MAX + 1];
+	uint8_t		*wrapped;	/* malloc'd */
+	size_t		 wrapped_len;
+};
+
+/* Free what a store_secret holds and zero it. */
+void	store_secret_clear(struct store_secret *sec);
+
+/*
+ * Produces the wrapped value of |name|, |version| for secret_put: sets
+ * |kek_id| (cap STORE_KEK_ID_MAX + 1) and a malloc'd |*out|.
+ */
+typedef enum vouch_err (*store_wrap_fn)(struct vouch_ctx *ctx, void *arg,
+    const char *name, int64_t version, char *kek_id, uint8_t **out,
+    size_t *out_len);
+/*
+ * Rewraps one stored version |sec| for secret_rewrap: a malloc'd |*out|
+ * with its |kek_id|, or |*out| = NULL to leave it unchanged.
+ */
+typedef enum vouch_err (*store_rewrap_fn)(struct vouch_ctx *ctx, void *arg,
+    const struct store_secret *sec, char *kek_id, uint8_t **out,
+    size_t *out_len);
+
 struct store_cert {
 	char		 serial[33];	/* 128-bit serial, lower-case hex */
 	int64_t		 issued_at;
@@ -95,6 +132,62 @@ struct store_ops {
 	 */
 	enum vouch_err	(*audit_verify)(struct vouch_ctx *ctx, struct store *s,
 			    uint64_t *out_count, uint64_t *out_first_bad);
+
+	/* ---- secrets (daemon/secrets.c, docs/secrets.md) ---- */
+	/*
+	 * Store a new version of secret |name| under release rule |rule|,
+	 * in one transaction: the version is the last one ever given to
+	 * |name| plus one (numbers are never reused, also not after a
+	 * delete); |wrap| is called inside the transaction with it to
+	 * produce the wrapped value.  Durable before it returns.
+	 */
+	enum vouch_err	(*secret_put)(struct vouch_ctx *ctx, struct store *s,
+			    const char *name, const char *rule, int64_t now,
+			    store_wrap_fn wrap, void *arg, int64_t *out_version);
+	/*
+	 * The newest version of |name| (VOUCH_ERR_NOT_FOUND if none);
+	 * |out->wrapped| is malloc'd, freed with store_secret_clear.
+	 */
+	enum vouch_err	(*secret_get)(struct vouch_ctx *ctx, struct store *s,
+			    const char *name, struct store_secret *out);
+	/*
+	 * Metadata of every version of |name|, or of every secret when
+	 * |name| is NULL, oldest first per name, names sorted:
+	 * [{"name","version","rule","created_at","kek_id"},...].
+	 * Never a value.
+	 */
+	enum vouch_err	(*secret_list)(struct vouch_ctx *ctx, struct store *s,
+			    const char *name, json_t **out);
+	/*
+	 * Delete every version of |name| (the version counter is kept);
+	 * VOUCH_ERR_NOT_FOUND if it has none.  |*out_count| = versions
+	 * deleted.
+	 */
+	enum vouch_err	(*secret_delete)(struct vouch_ctx *ctx, struct store *s,
+			    const char *name, uint64_t *out_count);
+	/*
+	 * Rewrap every stored version in one transaction: |rewrap| sees
+	 * each (it may leave one as is by setting |*out| to NULL); either
+	 * every change is committed or none.  |*out_changed| counts them.
+	 */
+	enum vouch_err	(*secret_rewrap)(struct vouch_ctx *ctx, struct store *s,
+			    store_rewrap_fn rewrap, void *arg,
+			    uint64_t *out_changed);
+	/* [{"kek_id": ID, "versions": N}, ...] over every stored version. */
+	enum vouch_err	(*secret_kek_ids)(struct vouch_ctx *ctx, struct store *s,
+			    json_t **out);
+	/*
+	 * Count one release under |rule|, atomically (one statement): with
+	 * |max| > 0 it fails with VOUCH_ERR_POLICY_DENIED, counting
+	 * nothing, when |max| releases were counted already.  |*out_count|
+	 * (may be NULL) is the new count.
+	 */
+	enum vouch_err	(*release_count_take)(struct vouch_ctx *ctx,
+			    struct store *s, const char *rule, int64_t max,
+			    int64_t *out_count);
+	/* Releases counted under |rule| so far (0 if none). */
+	enum vouch_err	(*release_count_get)(struct vouch_ctx *ctx,
+			    struct store *s, const char *rule, int64_t *out);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -8,7 +8,8 @@
  * one statement (nonce_consume) or a BEGIN IMMEDIATE transaction, which
  * takes the write lock before the first read so that no other process
  * can slip in between the read and the write.  synchronous=FULL makes
- * every commit durable before the call returns.
+ * every commit durable before the call returns, except nonce_put's (see
+ * there).
  *
  * Every SQL text here is a constant; values are always bound parameters.
  * Rows read back are treated as hostile (the file may have been edited):
@@ -53,8 +54,27 @@ _Static_assert(STORE_AUDIT_HASH_BYTES == VOUCH_SHA256_BYTES,
 _Static_assert(sizeof(((struct store_cert *)0)->serial) == SQ_SERIAL_MAX + 1,
     "serial buffer size");
 
+/*
+ * Statements of the per-request paths, prepared once per handle and
+ * reused (sq_cached): parsing and planning the SQL again for every
+ * request cost more than running it.  Prepared statements are re-prepared
+ * by SQLite itself when another process changes the schema.
+ */
+enum sq_cached_stmt {
+	SQ_ST_BEGIN,
+	SQ_ST_COMMIT,
+	SQ_ST_NONCE_PUT,
+	SQ_ST_NONCE_CONSUME,
+	SQ_ST_CERT_RECORD,
+	SQ_ST_AUDIT_LAST,
+	SQ_ST_AUDIT_INSERT,
+	SQ_ST_POLICY_CURRENT,
+	SQ_ST_COUNT
+};
+
 struct store {
-	sqlite3	*db;
+	sqlite3		*db;
+	sqlite3_stmt	*cached[SQ_ST_COUNT];
 };
 
 /*
@@ -92,6 +112,30 @@ static const char *const sq_migrations[] = {
 	"  hash BLOB NOT NULL"
 	");"
 	"PRAGMA user_version = 1;",
+	/*
+	 * 2: secrets (docs/secrets.md).  secret_names keeps the last version
+	 * ever given to a name, so numbers are never reused after a delete;
+	 * secrets holds every version, wrapped by the KEK named in kek_id;
+	 * release_counts counts releases per release rule (max_releases).
+	 */
+	"CREATE TABLE secret_names ("
+	"  name TEXT PRIMARY KEY NOT NULL,"
+	"  last_version INTEGER NOT NULL CHECK (last_version >= 1)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE secrets ("
+	"  name TEXT NOT NULL,"
+	"  version INTEGER NOT NULL CHECK (version >= 1),"
+	"  rule TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  kek_id TEXT NOT NULL,"
+	"  wrapped BLOB NOT NULL,"
+	"  PRIMARY KEY (name, version)"
+	");"
+	"CREATE TABLE release_counts ("
+	"  rule TEXT PRIMARY KEY NOT NULL,"
+	"  count INTEGER NOT NULL CHECK (count >= 0)"
+	") WITHOUT ROWID;"
+	"PRAGMA user_version = 2;",
 };
 
 #define SQ_SCHEMA_VERSION \
@@ -121,6 +165,41 @@ sq_prepare(struct vouch_ctx *ctx, struct store *s, const char *sql,
 	return VOUCH_OK;
 }
 
+/*
+ * The cached statement |which| for |sql| (always the same text for the
+ * same slot), prepared on first use.  Give it back with sq_release, never
+ * sqlite3_finalize.
+ */
+static enum vouch_err
+sq_cached(struct vouch_ctx *ctx, struct store *s, enum sq_cached_stmt which,
+    const char *sql, sqlite3_stmt **out)
+{
+	*out = NULL;
+	if (s->cached[which] == NULL &&
+	    sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &s->cached[which], NULL) != SQLITE_OK) {
+		sqlite3_finalize(s->cached[which]);
+		s->cached[which] = NULL;
+		return sq_fail(ctx, s, "prepare");
+	}
+	*out = s->cached[which];
+	return VOUCH_OK;
+}
+
+/*
+ * Reset a cached statement for its next use: this ends its read of the
+ * database, and its bindings are cleared since they point at the
+ * caller's memory (SQLITE_STATIC).
+ */
+static void
+sq_release(sqlite3_stmt *st)
+{
+	if (st != NULL) {
+		(void)sqlite3_reset(st);
+		(void)sqlite3_clear_bindings(st);
+	}
+}
+
 /* Run constant SQL that returns no rows. */
 static enum vouch_err
 sq_exec(struct vouch_ctx *ctx, struct store *s, const char *sql,
@@ -136,13 +215,29 @@ sq_exec(struct vouch_ctx *ctx, struct store *s, const char *sql,
 static enum vouch_err
 sq_begin(struct vouch_ctx *ctx, struct store *s)
 {
-	return sq_exec(ctx, s, "BEGIN IMMEDIATE", "begin");
+	sqlite3_stmt *st;
+	enum vouch_err rv;
+
+	rv = sq_cached(ctx, s, SQ_ST_BEGIN, "BEGIN IMMEDIATE", &st);
+	if (rv == VOUCH_OK && sqlite3_step(st) != SQLITE_DONE) {
+		rv = sq_fail(ctx, s, "begin");
+	}
+	sq_release(st);
+	return rv;
 }
 
 static enum vouch_err
 sq_commit(struct vouch_ctx *ctx, struct store *s)
 {
-	return sq_exec(ctx, s, "COMMIT", "commit");
+	sqlite3_stmt *st;
+	enum vouch_err rv;
+
+	rv = sq_cached(ctx, s, SQ_ST_COMMIT, "COMMIT", &st);
+	if (rv == VOUCH_OK && sqlite3_step(st) != SQLITE_DONE) {
+		rv = sq_fail(ctx, s, "commit");
+	}
+	sq_release(st);
+	return rv;
 }
 
 /* Roll back whatever transaction is still open (after a failure). */
@@ -344,11 +439,16 @@ sq_make_file(struct vouch_ctx *ctx, const char *path)
 static void
 sq_close(struct store *s)
 {
+	size_t i;
+
 	if (s == NULL) {
 		return;
 	}
 	sq_rollback(s);
-	/* Every statement is finalized by its caller, so this cannot fail. */
+	for (i = 0; i < SQ_ST_COUNT; i++) {
+		sqlite3_finalize(s->cached[i]);
+	}
+	/* Every other statement is finalized by its caller: cannot fail. */
 	(void)sqlite3_close(s->db);
 	free(s);
 }
@@ -451,7 +551,17 @@ sq_nonce_put(struct vouch_ctx *ctx, struct store *s,
 	if (s == NULL || nonce == NULL) {
 		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT, "nonce_put");
 	}
-	rv = sq_prepare(ctx, s,
+	/*
+	 * The one commit that is not synced: a nonce lost in a crash only
+	 * makes its certify fail (the client asks again), and the next synced
+	 * commit on the file makes it durable anyway, the WAL being written
+	 * in order.  Saves an fdatasync per challenge.
+	 */
+	rv = sq_exec(ctx, s, "PRAGMA synchronous = NORMAL", "synchronous");
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	rv = sq_cached(ctx, s, SQ_ST_NONCE_PUT,
 	    "INSERT INTO nonces (nonce, expires) VALUES (?1, ?2)", &st);
 	if (rv != VOUCH_OK) {
 		goto out;
@@ -464,7 +574,15 @@ sq_nonce_put(struct vouch_ctx *ctx, struct store *s,
 	}
 	rv = sq_step_done(ctx, s, st, "nonce_put");
  out:
-	sqlite3_finalize(st);
+	sq_release(st);
+	/*
+	 * Every other commit must be durable when it returns (a certificate
+	 * is recorded before it is handed out): never go on without FULL.
+	 */
+	if (sqlite3_exec(s->db, "PRAGMA synchronous = FULL", NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		abort();
+	}
 	return rv;
 }
 
@@ -484,7 +602,7 @@ sq_nonce_consume(struct vouch_ctx *ctx, struct store *s,
 		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
 		    "nonce_consume");
 	}
-	rv = sq_prepare(ctx, s,
+	rv = sq_cached(ctx, s, SQ_ST_NONCE_CONSUME,
 	    "DELETE FROM nonces WHERE nonce = ?1 AND expires > ?2", &st);
 	if (rv != VOUCH_OK) {
 		goto out;
@@ -506,7 +624,7 @@ sq_nonce_consume(struct vouch_ctx *ctx, struct store *s,
 	}
 	rv = VOUCH_OK;
  out:
-	sqlite3_finalize(st);
+	sq_release(st);
 	return rv;
 }
 
@@ -579,7 +697,7 @@ sq_cert_record(struct vouch_ctx *ctx, struct store *s,
 		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
 		    "cert_record: field empty or too long");
 	}
-	rv = sq_prepare(ctx, s,
+	rv = sq_cached(ctx, s, SQ_ST_CERT_RECORD,
 	    "INSERT INTO certs (serial, issued_at, not_after, platform,"
 	    " measurement, policy_version, pem)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st);
@@ -604,7 +722,7 @@ sq_cert_record(struct vouch_ctx *ctx, struct store *s,
 	}
 	rv = sq_step_done(ctx, s, st, "cert_record");
  out:
-	sqlite3_finalize(st);
+	sq_release(st);
 	return rv;
 }
 
@@ -771,7 +889,7 @@ sq_policy_current(struct vouch_ctx *ctx, struct store *s,
 	*out_version = 0;
 	*out = NULL;
 	*out_len = 0;
-	rv = sq_prepare(ctx, s,
+	rv = sq_cached(ctx, s, SQ_ST_POLICY_CURRENT,
 	    "SELECT version, signed FROM policies ORDER BY version DESC LIMIT 1",
 	    &st);
 	if (rv != VOUCH_OK) {
@@ -806,7 +924,7 @@ sq_policy_current(struct vouch_ctx *ctx, struct store *s,
 	rv = VOUCH_OK;
  out:
 	free(buf);
-	sqlite3_finalize(st);
+	sq_release(st);
 	return rv;
 }
 
@@ -956,7 +1074,7 @@ sq_audit_append(struct vouch_ctx *ctx, struct store *s, int64_t time,
 	if (rv != VOUCH_OK) {
 		goto out;
 	}
-	rv = sq_prepare(ctx, s,
+	rv = sq_cached(ctx, s, SQ_ST_AUDIT_LAST,
 	    "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &st);
 	if (rv != VOUCH_OK) {
 		goto out;
@@ -974,14 +1092,14 @@ sq_audit_append(struct vouch_ctx *ctx, struct store *s, int64_t time,
 			goto out;
 		}
 	}
-	sqlite3_finalize(st);
+	sq_release(st);
 	st = NULL;
 	rv = sq_audit_hash(ctx, prev, (uint64_t)last + 1, time,
 	    (const uint8_t *)text, text_len, hash);
 	if (rv != VOUCH_OK) {
 		goto out;
 	}
-	rv = sq_prepare(ctx, s,
+	rv = sq_cached(ctx, s, SQ_ST_AUDIT_INSERT,
 	    "INSERT INTO audit (seq, time, event, prev_hash, hash)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)", &st);
 	if (rv != VOUCH_OK) {
@@ -1002,7 +1120,7 @@ sq_audit_append(struct vouch_ctx *ctx, struct store *s, int64_t time,
 	if (rv != VOUCH_OK) {
 		goto out;
 	}
-	sqlite3_finalize(st);
+	sq_release(st);
 	st = NULL;
 	rv = sq_commit(ctx, s);
 	if (rv != VOUCH_OK) {
@@ -1012,7 +1130,7 @@ sq_audit_append(struct vouch_ctx *ctx, struct store *s, int64_t time,
 		*out_seq = (uint64_t)last + 1;
 	}
  out:
-	sqlite3_finalize(st);
+	sq_release(st);
 	if (rv != VOUCH_OK) {
 		sq_rollback(s);
 	}
@@ -1230,6 +1348,706 @@ sq_audit_verify(struct vouch_ctx *ctx, struct store *s, uint64_t *out_count,
 	return rv;
 }
 
+/* ---- secrets (docs/secrets.md) ------------------------------------ */
+
+void
+store_secret_clear(struct store_secret *sec)
+{
+	if (sec == NULL) {
+		return;
+	}
+	free(sec->wrapped);
+	memset(sec, 0, sizeof(*sec));
+}
+
+/* A name as the API allows it: 1 to 64 of [A-Za-z0-9._-]. */
+static bool
+sq_secret_name_ok(const char *name)
+{
+	size_t i, n;
+
+	if (name == NULL) {
+		return false;
+	}
+	n = strnlen(name, STORE_SECRET_NAME_MAX + 1);
+	if (n == 0 || n > STORE_SECRET_NAME_MAX) {
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z') ||
+		    (name[i] >= '0' && name[i] <= '9') || name[i] == '.' ||
+		    name[i] == '_' || name[i] == '-')) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Copy text column |col| into |out| (cap bytes with the NUL); false
+ * when it is NULL, empty, longer than cap - 1 or holds a NUL byte.
+ */
+static bool
+sq_column_text_copy(sqlite3_stmt *st, int col, char *out, size_t cap)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	int n = sqlite3_column_bytes(st, col);
+
+	if (t == NULL || n <= 0 || (size_t)n >= cap ||
+	    memchr(t, '\0', (size_t)n) != NULL) {
+		return false;
+	}
+	memcpy(out, t, (size_t)n);
+	out[n] = '\0';
+	return true;
+}
+
+/*
+ * Read one row of (name, version, rule, created_at, kek_id[, wrapped])
+ * into |sec|, treating it as hostile: names checked, lengths bounded.
+ */
+static enum vouch_err
+sq_secret_row(struct vouch_ctx *ctx, sqlite3_stmt *st, bool with_value,
+    struct store_secret *sec)
+{
+	const void *blob;
+	int n;
+
+	memset(sec, 0, sizeof(*sec));
+	if (!sq_column_text_copy(st, 0, sec->name, sizeof(sec->name)) ||
+	    !sq_secret_name_ok(sec->name) ||
+	    sqlite3_column_type(st, 1) != SQLITE_INTEGER ||
+	    (sec->version = sqlite3_column_int64(st, 1)) < 1 ||
+	    !sq_column_text_copy(st, 2, sec->rule, sizeof(sec->rule)) ||
+	    !sq_secret_name_ok(sec->rule) ||
+	    sqlite3_column_type(st, 3) != SQLITE_INTEGER ||
+	    !sq_column_text_copy(st, 4, sec->kek_id, sizeof(sec->kek_id))) {
+		memset(sec, 0, sizeof(*sec));
+		return vouch_fail(ctx, VOUCH_ERR_STORE,
+		    "sqlite: malformed secret row");
+	}
+	sec->created_at = sqlite3_column_int64(st, 3);
+	if (!with_value) {
+		return VOUCH_OK;
+	}
+	blob = sqlite3_column_blob(st, 5);
+	n = sqlite3_column_bytes(st, 5);
+	if (sqlite3_column_type(st, 5) != SQLITE_BLOB || blob == NULL ||
+	    n <= 0 || (size_t)n > STORE_WRAPPED_MAX) {
+		memset(sec, 0, sizeof(*sec));
+		return vouch_fail(ctx, VOUCH_ERR_STORE,
+		    "sqlite: malformed wrapped secret");
+	}
+	sec->wrapped = malloc((size_t)n);
+	if (sec->wrapped == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "secret_get");
+	}
+	memcpy(sec->wrapped, blob, (size_t)n);
+	sec->wrapped_len = (size_t)n;
+	return VOUCH_OK;
+}
+
+/*
+ * The version counter bump and the insert are one BEGIN IMMEDIATE
+ * transaction: two processes storing the same name get two different
+ * versions, and a crash leaves either both or neither.
+ */
+static enum vouch_err
+sq_secret_put(struct vouch_ctx *ctx, struct store *s, const char *name,
+    const char *rule, int64_t now, store_wrap_fn wrap, void *arg,
+    int64_t *out_version)
+{
+	enum vouch_err rv = VOUCH_ERR_STORE;
+	sqlite3_stmt *st = NULL;
+	char kek_id[STORE_KEK_ID_MAX + 1];
+	uint8_t *wrapped = NULL;
+	size_t wrapped_len = 0;
+	int64_t version = 0;
+	bool row = false;
+
+	if (out_version != NULL) {
+		*out_version = 0;
+	}
+	if (s == NULL || wrap == NULL || !sq_secret_name_ok(name) ||
+	    !sq_secret_name_ok(rule)) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "secret_put: bad name or rule");
+	}
+	rv = sq_begin(ctx, s);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	rv = sq_prepare(ctx, s,
+	    "INSERT INTO secret_names (name, last_version) VALUES (?1, 1)"
+	    " ON CONFLICT (name) DO UPDATE SET last_version = last_version + 1"
+	    " RETURNING last_version", &st);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
+		rv = sq_fail(ctx, s, "secret_put: bind");
+		goto out;
+	}
+	rv = sq_step_row(ctx, s, st, "secret_put: version", &row);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	version = row ? sqlite3_column_int64(st, 0) : 0;
+	if (version < 1) {
+		rv = vouch_fail(ctx, VOUCH_ERR_STORE,
+		    "sqlite: secret_put: no version");
+		goto out;
+	}
+	rv = sq_step_done(ctx, s, st, "secret_put: version");
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	kek_id[0] = '\0';
+	rv = wrap(ctx, arg, name, version, kek_id, &wrapped, &wrapped_len);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	if (wrapped == NULL || wrapped_len == 0 ||
+	    wrapped_len > STORE_WRAPPED_MAX || kek_id[0] == '\0') {
+		rv = vouch_fail(ctx, VOUCH_ERR_INTERNAL,
+		    "secret_put: wrapping produced nothing");
+		goto out;
+	}
+	rv = sq_prepare(ctx, s,
+	    "INSERT INTO secrets (name, version, rule, created_at, kek_id,"
+	    " wrapped) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, version) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 3, rule, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, now) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 5, kek_id, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_blob(st, 6, wrapped, (int)wrapped_len,
+	    SQLITE_STATIC) != SQLITE_OK) {
+		rv = sq_fail(ctx, s, "secret_put: bind");
+		goto out;
+	}
+	rv = sq_step_done(ctx, s, st, "secret_put");
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	rv = sq_commit(ctx, s);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	if (out_version != NULL) {
+		*out_version = version;
+	}
+ out:
+	sqlite3_finalize(st);
+	if (rv != VOUCH_OK) {
+		sq_rollback(s);
+	}
+	free(wrapped);
+	return rv;
+}
+
+static enum vouch_err
+sq_secret_get(struct vouch_ctx *ctx, struct store *s, const char *name,
+    struct store_secret *out)
+{
+	enum vouch_err rv = VOUCH_ERR_STORE;
+	sqlite3_stmt *st = NULL;
+	bool row = false;
+
+	if (out == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT, "secret_get");
+	}
+	memset(out, 0, sizeof(*out));
+	if (s == NULL || !sq_secret_name_ok(name)) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "secret_get: bad name");
+	}
+	rv = sq_prepare(ctx, s,
+	    "SELECT name, version, rule, created_at, kek_id, wrapped"
+	    " FROM secrets WHERE name = ?1 ORDER BY version DESC LIMIT 1", &st);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
+		rv = sq_fail(ctx, s, "secret_get: bind");
+		goto out;
+	}
+	rv = sq_step_row(ctx, s, st, "secret_get", &row);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	if (!row) {
+		rv = vouch_fail(ctx, VOUCH_ERR_NOT_FOUND, "no secret %s", name);
+		goto out;
+	}
+	rv = sq_secret_row(ctx, st, true, out);
+	if (rv == VOUCH_OK && strcmp(out->name, name) != 0) {
+		rv = vouch_fail(ctx, VOUCH_ERR_STORE,
+		    "sqlite: secret row for another name");
+	}
+ out:
+	if (rv != VOUCH_OK) {
+		store_secret_clear(out);
+	}
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static enum vouch_err
+sq_secret_list(struct vouch_ctx *ctx, struct store *s, const char *name,
+    json_t **out)
+{
+	enum vouch_err rv = VOUCH_ERR_STORE;
+	struct store_secret sec;
+	sqlite3_stmt *st = NULL;
+	json_t *arr = NULL, *item = NULL;
+	bool row = false;
+	int rc;
+
+	if (s == NULL || out == NULL || (name != NULL &&
+	    !sq_secret_name_ok(name))) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "secret_list");
+	}
+	*out = NULL;
+	arr = json_array();
+	if (arr == NULL) {
+		rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "secret_list");
+		goto out;
+	}
+	rv = sq_prepare(ctx, s, name != NULL ?
+	    "SELECT name, version, rule, created_at, kek_id FROM secrets"
+	    " WHERE name = ?1 ORDER BY name, version" :
+	    "SELECT name, version, rule, created_at, kek_id FROM secrets"
+	    " ORDER BY name, version", &st);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	if (name != NULL &&
+	    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
+		rv = sq_fail(ctx, s, "secret_list: bind");
+		goto out;
+	}
+	for (;;) {
+		rv = sq_step_row(ctx, s, st, "secret_list", &row);
+		if (rv != VOUCH_OK) {
+			goto out;
+		}
+		if (!row) {
+			break;
+		}
+		rv = sq_secret_row(ctx, st, false, &sec);
+		if (rv != VOUCH_OK) {
+			goto out;
+		}
+		item = json_pack("{s:s, s:I, s:s, s:I, s:s}", "name", sec.name,
+		    "version", (json_int_t)sec.version, "rule", sec.rule,
+		    "created_at", (json_int_t)sec.created_at, "kek_id",
+		    sec.kek_id);
+		if (item == NULL) {
+			rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "secret_list");
+			goto out;
+		}
+		rc = json_array_append_new(arr, item);
+		item = NULL;
+		if (rc != 0) {
+			rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "secret_list");
+			goto out;
+		}
+	}
+	*out = arr;
+	arr = NULL;
+	rv = VOUCH_OK;
+ out:
+	json_decref(arr);
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static enum vouch_err
+sq_secret_delete(struct vouch_ctx *ctx, struct store *s, const char *name,
+    uint64_t *out_count)
+{
+	enum vouch_err rv = VOUCH_ERR_STORE;
+	sqlite3_stmt *st = NULL;
+	int n;
+
+	if (out_count != NULL) {
+		*out_count = 0;
+	}
+	if (s == NULL || !sq_secret_name_ok(name)) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "secret_delete: bad name");
+	}
+	rv = sq_prepare(ctx, s, "DELETE FROM secrets WHERE name = ?1", &st);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
+		rv = sq_fail(ctx, s, "secret_delete: bind");
+		goto out;
+	}
+	rv = sq_step_done(ctx, s, st, "secret_delete");
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	n = sqlite3_changes(s->db);
+	if (n == 0) {
+		rv = vouch_fail(ctx, VOUCH_ERR_NOT_FOUND, "no secret %s", name);
+		goto out;
+	}
+	if (out_count != NULL) {
+		*out_count = (uint64_t)n;
+	}
+	rv = VOUCH_OK;
+ out:
+	sqlite3_finalize(st);
+	return rv;
+}
+
+/* The (name, version) keys of every stored version, read first. */
+struct sq_secret_key {
+	char	name[STORE_SECRET_NAME_MAX + 1];
+	int64_t	version;
+};
+
+static enum vouch_err
+sq_secret_keys(struct vouch_ctx *ctx, struct store *s,
+    struct sq_secret_key **out, size_t *out_n)
+{
+	enum vouch_err rv = VOUCH_ERR_STORE;
+	struct sq_secret_key *keys = NULL, *nk;
+	sqlite3_stmt *st = NULL;
+	size_t n = 0, cap = 0;
+	bool row = false;
+
+	*out = NULL;
+	*out_n = 0;
+	rv = sq_prepare(ctx, s,
+	    "SELECT name, version FROM secrets ORDER BY name, version", &st);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	for (;;) {
+		rv = sq_step_row(ctx, s, st, "secret_rewrap: list", &row);
+		if (rv != VOUCH_OK) {
+			goto out;
+		}
+		if (!row) {
+			break;
+		}
+		if (n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			nk = vouch_reallocarray(keys, cap, sizeof(*keys));
+			if (nk == NULL) {
+				rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY,
+				    "secret_rewrap");
+				goto out;
+			}
+			keys = nk;
+		}
+		if (!sq_column_text_copy(st, 0, keys[n].name,
+		    sizeof(keys[n].name))) {
+			rv = vouch_fail(ctx, VOUCH_ERR_STORE,
+			    "sqlite: malformed secret row");
+			goto out;
+		}
+		keys[n].version = sqlite3_column_int64(st, 1);
+		n++;
+	}
+	*out = keys;
+	*out_n = n;
+	keys = NULL;
+	rv = VOUCH_OK;
+ out:
+	free(keys);
+	sqlite3_finalize(st);
+	return rv;
+}
+
+/*
+ * All versions are rewrapped inside one BEGIN IMMEDIATE transaction, so
+ * a crash (or kill -9) at any point leaves every version under the old
+ * key or every version under the new one, never a mixture.
+ */
+static enum vouch_err
+sq_secret_rewrap(struct vouch_ctx *ctx, struct store *s,
+    store_rewrap_fn rewrap, void *arg, uint64_t *out_changed)
+{
+	enum vouch_err rv = VOUCH_ERR_STORE;
+	struct sq_secret_key *keys = NULL;
+	struct store_secret sec;
+	sqlite3_stmt *get = NULL, *upd = NULL;
+	char kek_id[STORE_KEK_ID_MAX + 1];
+	uint8_t *wrapped = NULL;
+	size_t n = 0, i, wrapped_len = 0;
+	uint64_t changed = 0;
+	bool row = false;
+
+	memset(&sec, 0, sizeof(sec));
+	if (out_changed != NULL) {
+		*out_changed = 0;
+	}
+	if (s == NULL || rewrap == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "secret_rewrap");
+	}
+	rv = sq_begin(ctx, s);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	rv = sq_secret_keys(ctx, s, &keys, &n);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	rv = sq_prepare(ctx, s,
+	    "SELECT name, version, rule, created_at, kek_id, wrapped"
+	    " FROM secrets WHERE name = ?1 AND version = ?2", &get);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	rv = sq_prepare(ctx, s,
+	    "UPDATE secrets SET kek_id = ?1, wrapped = ?2"
+	    " WHERE name = ?3 AND version = ?4", &upd);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(get);
+		if (sqlite3_bind_text(get, 1, keys[i].name, -1,
+		    SQLITE_STATIC) != SQLITE_OK ||
+		    sqlite3_bind_int64(get, 2, keys[i].version) != SQLITE_OK) {
+			rv = sq_fail(ctx, s, "secret_rewrap: bind");
+			goto out;
+		}
+		rv = sq_step_row(ctx, s, get, "secret_rewrap: read", &row);
+		if (rv == VOUCH_OK && !row) {
+			rv = vouch_fail(ctx, VOUCH_ERR_STORE,
+			    "sqlite: secret_rewrap: row vanished");
+		}
+		if (rv != VOUCH_OK) {
+			goto out;
+		}
+		rv = sq_secret_row(ctx, get, true, &sec);
+		if (rv != VOUCH_OK) {
+			goto out;
+		}
+		kek_id[0] = '\0';
+		rv = rewrap(ctx, arg, &sec, kek_id, &wrapped, &wrapped_len);
+		if (rv != VOUCH_OK) {
+			goto out;
+		}
+		if (wrapped != NULL) {
+			if (wrapped_len == 0 || wrapped_len > STORE_WRAPPED_MAX ||
+			    kek_id[0] == '\0') {
+				rv = vouch_fail(ctx, VOUCH_ERR_INTERNAL,
+				    "secret_rewrap: bad rewrapped value");
+				goto out;
+			}
+			sqlite3_reset(upd);
+			if (sqlite3_bind_text(upd, 1, kek_id, -1,
+			    SQLITE_STATIC) != SQLITE_OK ||
+			    sqlite3_bind_blob(upd, 2, wrapped, (int)wrapped_len,
+			    SQLITE_STATIC) != SQLITE_OK ||
+			    sqlite3_bind_text(upd, 3, keys[i].name, -1,
+			    SQLITE_STATIC) != SQLITE_OK ||
+			    sqlite3_bind_int64(upd, 4, keys[i].version) !=
+			    SQLITE_OK) {
+				rv = sq_fail(ctx, s, "secret_rewrap: bind");
+				goto out;
+			}
+			rv = sq_step_done(ctx, s, upd, "secret_rewrap: update");
+			if (rv != VOUCH_OK) {
+				goto out;
+			}
+			changed++;
+			free(wrapped);
+			wrapped = NULL;
+		}
+		store_secret_clear(&sec);
+	}
+	sqlite3_finalize(get);
+	sqlite3_finalize(upd);
+	get = NULL;
+	upd = NULL;
+	rv = sq_commit(ctx, s);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	if (out_changed != NULL) {
+		*out_changed = changed;
+	}
+ out:
+	sqlite3_finalize(get);
+	sqlite3_finalize(upd);
+	if (rv != VOUCH_OK) {
+		sq_rollback(s);
+	}
+	store_secret_clear(&sec);
+	free(wrapped);
+	free(keys);
+	return rv;
+}
+
+static enum vouch_err
+sq_secret_kek_ids(struct vouch_ctx *ctx, struct store *s, json_t **out)
+{
+	enum vouch_err rv = VOUCH_ERR_STORE;
+	sqlite3_stmt *st = NULL;
+	json_t *arr = NULL, *item = NULL;
+	char id[STORE_KEK_ID_MAX + 1];
+	bool row = false;
+	int rc;
+
+	if (s == NULL || out == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "secret_kek_ids");
+	}
+	*out = NULL;
+	arr = json_array();
+	if (arr == NULL) {
+		rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "secret_kek_ids");
+		goto out;
+	}
+	rv = sq_prepare(ctx, s, "SELECT kek_id, COUNT(*) FROM secrets"
+	    " GROUP BY kek_id ORDER BY kek_id", &st);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	for (;;) {
+		rv = sq_step_row(ctx, s, st, "secret_kek_ids", &row);
+		if (rv != VOUCH_OK) {
+			goto out;
+		}
+		if (!row) {
+			break;
+		}
+		if (!sq_column_text_copy(st, 0, id, sizeof(id))) {
+			rv = vouch_fail(ctx, VOUCH_ERR_STORE,
+			    "sqlite: malformed kek_id");
+			goto out;
+		}
+		item = json_pack("{s:s, s:I}", "kek_id", id, "versions",
+		    (json_int_t)sqlite3_column_int64(st, 1));
+		if (item == NULL) {
+			rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY,
+			    "secret_kek_ids");
+			goto out;
+		}
+		rc = json_array_append_new(arr, item);
+		item = NULL;
+		if (rc != 0) {
+			rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY,
+			    "secret_kek_ids");
+			goto out;
+		}
+	}
+	*out = arr;
+	arr = NULL;
+	rv = VOUCH_OK;
+ out:
+	json_decref(arr);
+	sqlite3_finalize(st);
+	return rv;
+}
+
+/*
+ * The check and the increment are one statement: of several processes
+ * racing for the last allowed release exactly one gets a row back.
+ */
+static enum vouch_err
+sq_release_count_take(struct vouch_ctx *ctx, struct store *s,
+    const char *rule, int64_t max, int64_t *out_count)
+{
+	enum vouch_err rv = VOUCH_ERR_STORE;
+	sqlite3_stmt *st = NULL;
+	int64_t count = 0;
+	bool row = false;
+
+	if (out_count != NULL) {
+		*out_count = 0;
+	}
+	if (s == NULL || !sq_secret_name_ok(rule) || max < 0) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "release_count_take");
+	}
+	rv = sq_prepare(ctx, s,
+	    "INSERT INTO release_counts (rule, count) VALUES (?1, 1)"
+	    " ON CONFLICT (rule) DO UPDATE SET count = count + 1"
+	    " WHERE count < ?2 RETURNING count", &st);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	if (sqlite3_bind_text(st, 1, rule, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, max > 0 ? max : INT64_MAX) !=
+	    SQLITE_OK) {
+		rv = sq_fail(ctx, s, "release_count_take: bind");
+		goto out;
+	}
+	rv = sq_step_row(ctx, s, st, "release_count_take", &row);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	if (row) {
+		count = sqlite3_column_int64(st, 0);
+		/* Run to the end: the autocommit transaction commits there. */
+		rv = sq_step_done(ctx, s, st, "release_count_take");
+		if (rv != VOUCH_OK) {
+			goto out;
+		}
+	}
+	if (!row) {
+		rv = vouch_fail(ctx, VOUCH_ERR_POLICY_DENIED,
+		    "release rule %s: max_releases %lld reached", rule,
+		    (long long)max);
+		goto out;
+	}
+	if (out_count != NULL) {
+		*out_count = count;
+	}
+	rv = VOUCH_OK;
+ out:
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static enum vouch_err
+sq_release_count_get(struct vouch_ctx *ctx, struct store *s,
+    const char *rule, int64_t *out)
+{
+	enum vouch_err rv = VOUCH_ERR_STORE;
+	sqlite3_stmt *st = NULL;
+	bool row = false;
+
+	if (out == NULL || s == NULL || !sq_secret_name_ok(rule)) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "release_count_get");
+	}
+	*out = 0;
+	rv = sq_prepare(ctx, s,
+	    "SELECT count FROM release_counts WHERE rule = ?1", &st);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	if (sqlite3_bind_text(st, 1, rule, -1, SQLITE_STATIC) != SQLITE_OK) {
+		rv = sq_fail(ctx, s, "release_count_get: bind");
+		goto out;
+	}
+	rv = sq_step_row(ctx, s, st, "release_count_get", &row);
+	if (rv == VOUCH_OK && row) {
+		*out = sqlite3_column_int64(st, 0);
+	}
+ out:
+	sqlite3_finalize(st);
+	return rv;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -1246,4 +2064,12 @@ const struct store_ops store_sqlite_ops = {
 	.audit_append = sq_audit_append,
 	.audit_list = sq_audit_list,
 	.audit_verify = sq_audit_verify,
+	.secret_put = sq_secret_put,
+	.secret_get = sq_secret_get,
+	.secret_list = sq_secret_list,
+	.secret_delete = sq_secret_delete,
+	.secret_rewrap = sq_secret_rewrap,
+	.secret_kek_ids = sq_secret_kek_ids,
+	.release_count_take = sq_release_count_take,
+	.release_count_get = sq_release_count_get,
 };

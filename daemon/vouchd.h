@@ -43,6 +43,16 @@ struct vouchd_config {
 	long		 max_inflight;
 	long		 nonce_ttl;
 	long		 threads;
+	/* Secrets (daemon/secrets.c, docs/secrets.md). */
+	const char	*kek_file;	/* default <data_dir>/kek.key */
+	const char	*previous_kek_file;
+	const char	*pkcs11_module;	/* set: the KEK is on a token */
+	const char	*pkcs11_token;
+	const char	*pkcs11_key_label;
+	const char	*pkcs11_pin_file; /* else VOUCHD_PKCS11_PIN */
+	const char	*previous_pkcs11_key_label;
+	bool		 rotate_kek;	/* rewrap everything and exit */
+	bool		 insecure_allow_core_dumps;
 };
 
 /* Latency histogram buckets, seconds (Prometheus "le"). */
@@ -50,7 +60,7 @@ struct vouchd_config {
 
 enum vouchd_endpoint {
 	EP_CHALLENGE, EP_CERTIFY, EP_VERIFY, EP_POLICY, EP_AUDIT, EP_HEALTHZ,
-	EP_METRICS, EP_JWKS, EP_OTHER, EP_COUNT
+	EP_METRICS, EP_JWKS, EP_OTHER, EP_SECRETS, EP_RELEASE, EP_COUNT
 };
 enum vouchd_outcome { OC_OK, OC_REJECTED, OC_CLIENT_ERROR, OC_ERROR, OC_COUNT };
 
@@ -82,6 +92,9 @@ struct vouchd {
 	SSL_CTX			*ssl_ctx;
 	struct vouchd_metrics	 metrics;
 	atomic_int		 stopping;
+	/* Key-encryption keys: wraps new secrets; may still unwrap old ones. */
+	struct kek		*kek;
+	struct kek		*kek_previous;
 };
 
 /* One worker thread: its own event loop, HTTP server and store handle. */
@@ -128,5 +141,49 @@ void	vouchd_observe_verify(struct vouchd *d, uint64_t usec);
 void	vouchd_api_dispatch(struct vouchd_worker *w, struct evhttp_request *req);
 /* Append an audit event; store failures are counted, never fatal. */
 void	vouchd_audit(struct vouchd_worker *w, json_t *event);
+
+/* api.c helpers daemon/secrets.c shares (thin wrappers at the end of api.c). */
+struct vouch_result;
+/* The bounded, strictly parsed JSON object body; NULL after replying 400. */
+json_t	*vouchd_read_json_body(struct vouchd_worker *w,
+	    struct evhttp_request *req, const char *const *keys,
+	    const char *what);
+bool	 vouchd_get_hex_field(const json_t *o, const char *key, uint8_t *out,
+	    size_t n);
+/* The base64 "evidence" member, decoded into a new buffer. */
+bool	 vouchd_get_evidence(const json_t *o, uint8_t **out, size_t *out_len);
+/* The optional "profile" member (a build profile name) or NULL. */
+bool	 vouchd_get_profile(const json_t *o, const char **out);
+/* The current verified policy (cached per worker) or NULL with |*err|. */
+const struct vouch_policy *vouchd_current_policy(struct vouchd_worker *w,
+	    enum vouch_err *err);
+const char *vouchd_peer_addr(struct evhttp_request *req);
+/*
+ * Appraise |ev| as certify does (platform trusted, evidence verified
+ * against |report_data|, "profile" claim set, admission rules) and build
+ * the audit event of |type| for it.  Returns the appraisal's result;
+ * |*out_res| (the verified claims, may be NULL; vouch_result_free) and
+ * |*out_event| (new reference, may be NULL) are the caller's.
+ */
+enum vouch_err vouchd_appraise_event(struct vouchd_worker *w,
+	    struct evhttp_request *req, const struct vouch_policy *pol,
+	    const uint8_t *ev, size_t ev_len, const uint8_t report_data[64],
+	    const char *profile, const char *type,
+	    struct vouch_result **out_res, json_t **out_event);
+
+/* secrets.c (docs/secrets.md) */
+struct kek;
+/* Route /v1/secrets and /v1/secrets/...; |path| starts "/v1/secrets". */
+void	vouchd_secrets_dispatch(struct vouchd_worker *w,
+	    struct evhttp_request *req, const char *path);
+/*
+ * Before serving: make the process non-dumpable (unless
+ * insecure_allow_core_dumps), load the KEK(s) and check that every
+ * stored secret version is wrapped by one of them.  0 or -1 (printed).
+ */
+int	vouchd_secrets_setup(struct vouch_ctx *ctx, struct vouchd *d);
+void	vouchd_secrets_teardown(struct vouchd *d);
+/* --rotate-kek: rewrap every version under the current KEK; exit code. */
+int	vouchd_rotate_kek(struct vouch_ctx *ctx, struct vouchd *d);
 
 #endif

@@ -192,6 +192,98 @@ VOUCH_API enum vouch_err vouch_unseal(struct vouch *v, const uint8_t *in, size_t
     uint8_t **out, size_t *out_len) VOUCH_MUST_CHECK;
 
 /*
+ * The sealed log stream (DESIGN §10, docs/sealed-log.md): free-form
+ * records for the tenant only.  Each record is encrypted (AES-256-GCM)
+ * under a key used once and ratcheted forward, so a later compromise of
+ * the program reads no earlier record; records carry a sequence number
+ * and the hash of the previous record; the stream key is sealed to the
+ * tenant's X25519 public key (HPKE, RFC 9180).  Records are padded to
+ * size buckets (256, 1024, 4096 or 16384 bytes of text) so their sizes
+ * say little.  The host only stores the file; `vouch log verify
+ * --key TENANT_KEY FILE` decrypts it and names what was dropped,
+ * reordered, replayed, tampered, spliced or truncated.
+ */
+struct vouch_log;
+
+enum vouch_log_level {
+	VOUCH_LOG_DEBUG,
+	VOUCH_LOG_INFO,
+	VOUCH_LOG_WARN,
+	VOUCH_LOG_ERROR,
+};
+
+/* Longest message text a record carries (bytes); longer text is cut. */
+#define VOUCH_LOG_MESSAGE_MAX	16384
+
+/*
+ * vouch_log_open starts a new stream appended to |path| (created with
+ * mode 0600 if missing; a file may hold several streams, one per open)
+ * and sealed to the X25519 public key in the PEM file
+ * |tenant_pub_pem_path| (`vouch log keygen`).  The header names this
+ * build's profile (vouch_profile) and, when |v| is not NULL, the
+ * program's measurement; it is the writer's claim, not attested.  |v| is
+ * not kept.  On success |*out| is freed with vouch_log_close; on failure
+ * it is NULL and the detail is in |v| (if given).  VOUCH_ERR_NOT_FOUND or
+ * VOUCH_ERR_BAD_KEY for the key file, VOUCH_ERR_IO for |path|.
+ */
+VOUCH_API enum vouch_err vouch_log_open(struct vouch *v, const char *path,
+    const char *tenant_pub_pem_path, struct vouch_log **out)
+    VOUCH_MUST_CHECK;
+/*
+ * vouch_log appends one message record of |level|: the printf-style text
+ * (at most VOUCH_LOG_MESSAGE_MAX bytes; longer text is cut and the record
+ * says so) and the time.  Each record reaches the file in one write(2),
+ * so a crash leaves at most a torn last record, which the verifier
+ * reports as truncated.  Every 1000 records a checkpoint record follows
+ * by itself.  After a write failure the stream accepts nothing more
+ * (VOUCH_ERR_STATE).  Not marked must-check: logging is best effort, but
+ * the result says whether the record was stored.  Thread-safe.
+ */
+VOUCH_API enum vouch_err vouch_log(struct vouch_log *l,
+    enum vouch_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/*
+ * vouch_log_checkpoint appends a checkpoint record (the number of records
+ * so far) and syncs the file: the tenant can then check that nothing
+ * before it is missing even if the stream is never closed.
+ */
+VOUCH_API enum vouch_err vouch_log_checkpoint(struct vouch_log *l)
+    VOUCH_MUST_CHECK;
+/*
+ * vouch_log_close appends the close record, syncs and closes the file,
+ * wipes the keys and frees |l|; NULL is fine (VOUCH_OK).  The result says
+ * whether the close record was stored; |l| is freed either way.
+ */
+VOUCH_API enum vouch_err vouch_log_close(struct vouch_log *l);
+
+/* Longest secret name; names are 1 to 64 of [A-Za-z0-9._-]. */
+#define VOUCH_SECRET_NAME_MAX		64
+/* Largest secret value vouchd stores and releases (bytes). */
+#define VOUCH_SECRET_MAX_BYTES		(64u * 1024u)
+
+/*
+ * vouch_secret_get asks vouchd (service_url) for the secret |name|
+ * (docs/secrets.md): it gets a challenge, makes a fresh X25519 key in
+ * the TEE, collects evidence whose report_data binds the nonce, that key,
+ * |name| and this build's profile, and opens the answer, which vouchd
+ * sealed with HPKE (RFC 9180) to that key once the evidence and the
+ * secret's release rule in the signed policy held.  The private key is
+ * wiped before the call returns, so a recorded answer opens for no one.
+ * It needs no admission certificate.  On VOUCH_OK |*out| (malloc'd, 1 to
+ * VOUCH_SECRET_MAX_BYTES bytes) holds the newest version of the value;
+ * release it with vouch_secret_free.  VOUCH_ERR_POLICY_DENIED when vouchd
+ * refuses (its coarse problem code in the detail: the reason is in its
+ * audit log, for the tenant); VOUCH_ERR_INVALID_ARGUMENT for a bad name
+ * or no service_url; VOUCH_ERR_NETWORK when vouchd cannot be reached or
+ * answers otherwise; VOUCH_ERR_SIGNATURE_INVALID when the answer does
+ * not open.  On failure |*out| is NULL.
+ */
+VOUCH_API enum vouch_err vouch_secret_get(struct vouch *v, const char *name,
+    uint8_t **out, size_t *out_len) VOUCH_MUST_CHECK;
+/* vouch_secret_free wipes |len| bytes at |secret| and frees it; NULL is fine. */
+VOUCH_API void vouch_secret_free(uint8_t *secret, size_t len);
+
+/*
  * The build profile this library was compiled with: "debug", "test",
  * "staging" or "production" (CMake option VOUCH_PROFILE, docs/logging.md).
  * It is part of the measured program and is bound into the evidence

@@ -10,6 +10,9 @@ PKGS=(
   libssl-dev openssl libjansson-dev libcmocka-dev
   libevent-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libjose-dev jose
   python3 python3-cryptography curl
+  # secrets: the PKCS#11 header (the KEK on a token), SoftHSM2 for the tests,
+  # pkcs11-tool (opensc) to check the token key is not extractable
+  libp11-kit-dev softhsm2 opensc
 )
 # Node.js and npm run interop tests only; keep an existing install (some
 # machines carry a packaged Node.js that Debian's npm would conflict with).

@@ -72,3 +72,24 @@ if [ -x "$H" ]; then
 else
   echo "no hpke_tool at $H: hpke_open corpus not regenerated" >&2
 fi
+# Sealed log streams written by our own slog_write (tests/tools/slog_write.c)
+# to the fixed tenant key of fuzz/fuzz_slog.c: whole, never closed, torn,
+# restarted after a crash, with a changed byte, and a long message.
+S=${SLOG_WRITE:-$(dirname "$V")/slog_write}
+if [ -x "$S" ]; then
+  d="$top/fuzz/corpus/slog"; rm -rf "$d"; mkdir -p "$d"
+  K="vouch fuzz_slog tenant key, not a secret"
+  printf 'boot\nwarn: disk 91%% full\nerror: \033[1mbold\033[0m\n#checkpoint\ndebug: x\n' |
+    "$S" --derive-key "$K" "$d/intact"
+  printf 'one\ntwo\n' | "$S" --derive-key "$K" --no-close "$d/unclosed"
+  head -c $(( $(stat -c %s "$d/intact") - 100 )) "$d/intact" > "$d/torn"
+  cp "$d/unclosed" "$d/restarted"
+  printf 'after the crash\n' | "$S" --derive-key "$K" "$d/restarted"
+  cp "$d/intact" "$d/tampered"
+  printf '\001' | dd of="$d/tampered" bs=1 seek=700 conv=notrunc 2>/dev/null
+  head -c 3000 /dev/zero | tr '\0' 'L' | "$S" --derive-key "$K" "$d/long"
+  chmod 644 "$d"/*
+  echo "slog corpus regenerated"
+else
+  echo "no slog_write at $S: slog corpus not regenerated" >&2
+fi

@@ -14,8 +14,17 @@
  *     verifies it offline: vouch result verify.
  *
  * Options come from the environment: VOUCH_STORE, VOUCH_DOMAIN_ROOT,
- * VOUCH_SERVICE_URL, VOUCH_SIM_DIR.  Messages on the channel are a 4-byte
- * big-endian length and that many bytes.
+ * VOUCH_SERVICE_URL, VOUCH_SIM_DIR, and optionally VOUCH_LOG_FILE with
+ * VOUCH_TENANT_KEY (the tenant's X25519 public key, `vouch log keygen`):
+ * then every message and failure detail goes into a sealed log only the
+ * tenant can read (`vouch log verify`).  Messages on the channel are a
+ * 4-byte big-endian length and that many bytes.
+ *
+ * TEE-safe output (docs/logging.md): the host sees failures only as
+ * lines of the catalog (vouch_report) and progress only in the debug and
+ * test profiles (vouch_note); built with VOUCH_PROFILE=production these
+ * programs write nothing else on stdout or stderr, and exit with the
+ * catalog's status.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -45,12 +54,27 @@ struct group {
 	size_t	 n, cap;
 };
 
+/* The tenant's sealed log, when VOUCH_LOG_FILE is set. */
+static struct vouch_log *slog;
+
+/*
+ * Report a failure: the catalog line for the host, the detail for the
+ * tenant.  Returns the catalog's exit status.
+ */
 static int
-die(struct vouch *v, const char *what, enum vouch_err err)
+fail(struct vouch *v, enum vouch_code code, const char *what,
+    enum vouch_err err)
 {
-	fprintf(stderr, "joint-stats: %s: %s: %s\n", what, vouch_errname(err),
-	    v != NULL ? vouch_last_error(v) : "");
-	return 1;
+	vouch_report(slog, code, "joint-stats: %s: %s: %s", what,
+	    vouch_errname(err), v != NULL ? vouch_last_error(v) : "");
+	return vouch_code_exit_status(code);
+}
+
+static int
+usage_fail(const char *msg)
+{
+	vouch_report(slog, VOUCH_C_LOAD_USAGE, "joint-stats: %s", msg);
+	return vouch_code_exit_status(VOUCH_C_LOAD_USAGE);
 }
 
 static enum vouch_err
@@ -304,18 +328,37 @@ open_env(struct vouch **v)
 	o.store_dir = getenv("VOUCH_STORE");
 	o.domain_root = getenv("VOUCH_DOMAIN_ROOT");
 	o.service_url = getenv("VOUCH_SERVICE_URL");
+	const char *log_path = getenv("VOUCH_LOG_FILE");
+	const char *tenant_key = getenv("VOUCH_TENANT_KEY");
+
 	if (o.store_dir == NULL || o.domain_root == NULL || o.service_url == NULL) {
-		fprintf(stderr, "joint-stats: set VOUCH_STORE, VOUCH_DOMAIN_ROOT, "
-		    "VOUCH_SERVICE_URL (and VOUCH_SIM_DIR)\n");
-		return 2;
+		vouch_report(NULL, VOUCH_C_LOAD_CONFIG, "joint-stats: set "
+		    "VOUCH_STORE, VOUCH_DOMAIN_ROOT, VOUCH_SERVICE_URL (and "
+		    "VOUCH_SIM_DIR)");
+		return vouch_code_exit_status(VOUCH_C_LOAD_CONFIG);
 	}
 	rv = vouch_open(v, &o);
 	if (rv != VOUCH_OK) {
-		return die(NULL, "open", rv);
+		return fail(NULL, rv == VOUCH_ERR_UNSUPPORTED_PLATFORM ?
+		    VOUCH_C_LOAD_PLATFORM : rv == VOUCH_ERR_INVALID_ARGUMENT ||
+		    rv == VOUCH_ERR_NOT_FOUND ? VOUCH_C_LOAD_CONFIG :
+		    VOUCH_C_LOAD_STORE, "open", rv);
+	}
+	if (log_path != NULL || tenant_key != NULL) {
+		rv = log_path != NULL && tenant_key != NULL ?
+		    vouch_log_open(*v, log_path, tenant_key, &slog) :
+		    VOUCH_ERR_INVALID_ARGUMENT;
+		if (rv != VOUCH_OK) {
+			return fail(*v, VOUCH_C_LOAD_LOG, "sealed log (set both "
+			    "VOUCH_LOG_FILE and VOUCH_TENANT_KEY)", rv);
+		}
 	}
 	rv = vouch_certify(*v);
 	if (rv != VOUCH_OK) {
-		return die(*v, "certify", rv);
+		return fail(*v, rv == VOUCH_ERR_POLICY_DENIED ?
+		    VOUCH_C_EXEC_CERTIFY_REFUSED : rv == VOUCH_ERR_NETWORK ?
+		    VOUCH_C_EXEC_CERTIFY_UNREACHABLE : VOUCH_C_EXEC_CERTIFY_FAILED,
+		    "certify", rv);
 	}
 	return 0;
 }
@@ -342,21 +385,19 @@ analytics(const char *port_s, const char *owners_s)
 	memset(groups, 0, sizeof(groups));
 	memset(ch, 0, sizeof(ch));
 	if (port <= 0 || port > 65535 || owners == 0 || owners > 16) {
-		fprintf(stderr, "joint-stats: bad PORT or OWNERS (1-16)\n");
-		return 2;
+		return usage_fail("bad PORT or OWNERS (1-16)");
 	}
 	/* Only the owners' client program may hand in rows. */
 	if (parse_measurement(getenv("VOUCH_OWNER_MEASUREMENT"), &oreq) != 0) {
-		fprintf(stderr, "joint-stats: set VOUCH_OWNER_MEASUREMENT (hex): "
-		    "rows are accepted only from the owners' client program\n");
-		return 2;
+		return usage_fail("set VOUCH_OWNER_MEASUREMENT (hex): rows are "
+		    "accepted only from the owners' client program");
 	}
 	owner_req = &oreq;
 	rc = open_env(&v);
 	if (rc != 0) {
 		goto out;
 	}
-	rc = 1;
+	rc = vouch_code_exit_status(VOUCH_C_APP_FAILED);
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
@@ -364,41 +405,45 @@ analytics(const char *port_s, const char *owners_s)
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
 	    bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(lfd, 16) != 0) {
-		fprintf(stderr, "joint-stats: listen: %s\n", strerror(errno));
+		vouch_report(slog, VOUCH_C_RT_LISTEN, "joint-stats: listen on "
+		    "port %ld: %s", port, strerror(errno));
+		rc = vouch_code_exit_status(VOUCH_C_RT_LISTEN);
 		goto out;
 	}
-	printf("analytics: certified; waiting for %zu data owners on port %ld\n",
-	    owners, port);
-	fflush(stdout);
+	vouch_note(slog, "analytics: certified; waiting for %zu data owners "
+	    "on port %ld", owners, port);
 	for (i = 0; i < owners; i++) {
 		fd = accept(lfd, NULL, NULL);
 		if (fd < 0) {
+			rc = fail(v, VOUCH_C_RT_LISTEN, "accept", VOUCH_ERR_IO);
 			goto out;
 		}
 		rv = vouch_channel_accept(v, fd, owner_req, &ch[i]);
 		if (rv != VOUCH_OK) {
 			/* A refused peer does not count as an owner. */
-			die(v, "channel refused", rv);
+			(void)fail(v, VOUCH_C_RT_PEER_REFUSED, "channel refused", rv);
 			i--;
 			continue;
 		}
 		if (vouch_channel_peer(ch[i], &pi) != VOUCH_OK) {
+			rc = fail(v, VOUCH_C_RT_PEER_REFUSED, "peer", VOUCH_ERR_STATE);
 			goto out;
 		}
 		rv = recv_msg(ch[i], &csv, &len);
 		if (rv != VOUCH_OK) {
-			die(v, "receive", rv);
+			rc = fail(v, VOUCH_C_RT_CHANNEL_IO, "receive", rv);
 			goto out;
 		}
 		rows = parse_csv(csv, len, groups, &ng, &total);
 		free(csv);
 		if (rows < 0) {
-			fprintf(stderr, "analytics: owner %zu sent malformed CSV\n", i + 1);
+			vouch_report(slog, VOUCH_C_APP_INPUT, "analytics: owner "
+			    "%zu sent malformed CSV", i + 1);
+			rc = vouch_code_exit_status(VOUCH_C_APP_INPUT);
 			goto out;
 		}
-		printf("analytics: owner %zu (attested %s peer, release %s) sent %ld rows\n",
-		    i + 1, pi.platform, pi.release, rows);
-		fflush(stdout);
+		vouch_note(slog, "analytics: owner %zu (attested %s peer, release "
+		    "%s) sent %ld rows", i + 1, pi.platform, pi.release, rows);
 	}
 	result = stats(groups, ng, owners, total);
 	result_s = result != NULL ? json_dumps(result, JSON_COMPACT | JSON_SORT_KEYS |
@@ -406,7 +451,7 @@ analytics(const char *port_s, const char *owners_s)
 	if (result_s == NULL ||
 	    vouch_sign(v, (const uint8_t *)result_s, strlen(result_s), sig) != VOUCH_OK ||
 	    vouch_admission_chain(v, &chain, &ear) != VOUCH_OK) {
-		die(v, "sign result", VOUCH_ERR_INTERNAL);
+		rc = fail(v, VOUCH_C_RT_SIGN, "sign result", VOUCH_ERR_INTERNAL);
 		goto out;
 	}
 	hex(sig, sizeof(sig), sighex);
@@ -416,12 +461,19 @@ analytics(const char *port_s, const char *owners_s)
 	bundle_s = bundle != NULL ? json_dumps(bundle, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	for (i = 0; bundle_s != NULL && i < owners; i++) {
 		if (send_msg(ch[i], bundle_s, strlen(bundle_s)) != VOUCH_OK) {
-			fprintf(stderr, "analytics: cannot send result to owner %zu\n", i + 1);
+			vouch_report(slog, VOUCH_C_RT_CHANNEL_IO, "analytics: "
+			    "cannot send result to owner %zu", i + 1);
+			rc = vouch_code_exit_status(VOUCH_C_RT_CHANNEL_IO);
 			goto out;
 		}
 	}
-	printf("analytics: joint result over %zu rows sent to %zu owners\n", total, owners);
-	rc = bundle_s != NULL ? 0 : 1;
+	if (bundle_s == NULL) {
+		rc = fail(v, VOUCH_C_RT_MEMORY, "result bundle", VOUCH_ERR_NO_MEMORY);
+		goto out;
+	}
+	vouch_note(slog, "analytics: joint result over %zu rows sent to %zu "
+	    "owners", total, owners);
+	rc = 0;
  out:
 	for (i = 0; i < 16; i++) {
 		vouch_channel_close(ch[i]);
@@ -436,6 +488,12 @@ analytics(const char *port_s, const char *owners_s)
 	if (lfd >= 0) {
 		close(lfd);
 	}
+	if (vouch_log_close(slog) != VOUCH_OK && rc == 0) {
+		vouch_report(NULL, VOUCH_C_RT_LOG, "joint-stats: closing the "
+		    "sealed log failed");
+		rc = vouch_code_exit_status(VOUCH_C_RT_LOG);
+	}
+	slog = NULL;
 	vouch_close(v);
 	return rc;
 }
@@ -457,14 +515,14 @@ owner(const char *host, const char *port_s, const char *csv_path, const char *ou
 	int rc;
 
 	if (parse_measurement(want, &req) != 0 || port <= 0 || port > 65535) {
-		fprintf(stderr, "joint-stats: owner needs VOUCH_PEER_MEASUREMENT (hex) "
-		    "and a valid PORT: an owner never sends data to an unchecked peer\n");
-		return 2;
+		return usage_fail("owner needs VOUCH_PEER_MEASUREMENT (hex) and a "
+		    "valid PORT: an owner never sends data to an unchecked peer");
 	}
 	f = fopen(csv_path, "rb");
 	if (f == NULL) {
-		fprintf(stderr, "joint-stats: %s: %s\n", csv_path, strerror(errno));
-		return 2;
+		vouch_report(NULL, VOUCH_C_APP_INPUT, "joint-stats: %s: %s",
+		    csv_path, strerror(errno));
+		return vouch_code_exit_status(VOUCH_C_APP_INPUT);
 	}
 	csv = malloc(MAX_MSG);
 	len = csv != NULL ? fread(csv, 1, MAX_MSG, f) : 0;
@@ -473,27 +531,30 @@ owner(const char *host, const char *port_s, const char *csv_path, const char *ou
 	if (rc != 0) {
 		goto out;
 	}
-	rc = 1;
 	rv = vouch_channel_connect(v, host, (uint16_t)port, &req, &ch);
 	if (rv != VOUCH_OK) {
-		rc = die(v, "analytics peer refused", rv);
+		rc = fail(v, rv == VOUCH_ERR_NETWORK ? VOUCH_C_RT_CONNECT :
+		    VOUCH_C_RT_PEER_REFUSED, "analytics peer refused", rv);
 		goto out;
 	}
 	if (vouch_channel_peer(ch, &pi) != VOUCH_OK) {
+		rc = fail(v, VOUCH_C_RT_PEER_REFUSED, "peer", VOUCH_ERR_STATE);
 		goto out;
 	}
 	hex(pi.measurement, pi.measurement_len, mhex);
-	printf("owner %s: peer verified: platform %s, measurement %.16s..., release %s, policy v%lld\n",
-	    csv_path, pi.platform, mhex, pi.release, (long long)pi.policy_version);
-	fflush(stdout);
-	if (send_msg(ch, csv, len) != VOUCH_OK ||
-	    recv_msg(ch, &bundle, &len) != VOUCH_OK) {
-		rc = die(v, "exchange", VOUCH_ERR_IO);
+	vouch_note(slog, "owner %s: peer verified: platform %s, measurement "
+	    "%.16s..., release %s, policy v%lld", csv_path, pi.platform, mhex,
+	    pi.release, (long long)pi.policy_version);
+	if ((rv = send_msg(ch, csv, len)) != VOUCH_OK ||
+	    (rv = recv_msg(ch, &bundle, &len)) != VOUCH_OK) {
+		rc = fail(v, VOUCH_C_RT_CHANNEL_IO, "exchange", rv);
 		goto out;
 	}
 	f = fopen(out_path, "wb");
 	if (f == NULL || fwrite(bundle, 1, len, f) != len || fclose(f) != 0) {
-		fprintf(stderr, "joint-stats: cannot write %s\n", out_path);
+		vouch_report(slog, VOUCH_C_APP_OUTPUT, "joint-stats: cannot "
+		    "write %s", out_path);
+		rc = vouch_code_exit_status(VOUCH_C_APP_OUTPUT);
 		goto out;
 	}
 	rc = 0;
@@ -501,6 +562,12 @@ owner(const char *host, const char *port_s, const char *csv_path, const char *ou
 	free(bundle);
 	free(csv);
 	vouch_channel_close(ch);
+	if (vouch_log_close(slog) != VOUCH_OK && rc == 0) {
+		vouch_report(NULL, VOUCH_C_RT_LOG, "joint-stats: closing the "
+		    "sealed log failed");
+		rc = vouch_code_exit_status(VOUCH_C_RT_LOG);
+	}
+	slog = NULL;
 	vouch_close(v);
 	return rc;
 }
@@ -518,14 +585,13 @@ main(int argc, char **argv)
 	if (argc == 5) {
 		return owner(argv[1], argv[2], argv[3], argv[4]);
 	}
-	fprintf(stderr, "usage: joint-stats-owner HOST PORT CSV BUNDLE_OUT\n");
 	(void)analytics;
+	return usage_fail("usage: joint-stats-owner HOST PORT CSV BUNDLE_OUT");
 #else
 	if (argc == 3) {
 		return analytics(argv[1], argv[2]);
 	}
-	fprintf(stderr, "usage: joint-stats-analytics PORT OWNERS\n");
 	(void)owner;
+	return usage_fail("usage: joint-stats-analytics PORT OWNERS");
 #endif
-	return 2;
 }

@@ -265,6 +265,35 @@ vouch_ecdsa_sign_raw(struct vouch_ctx *ctx, EVP_PKEY *key, const uint8_t *msg,
 }
 
 enum vouch_err
+vouch_ecdsa_sign_der(struct vouch_ctx *ctx, EVP_PKEY *key, const uint8_t *msg,
+    size_t n, uint8_t *sig, size_t cap, size_t *sig_len)
+{
+	enum vouch_err rv = VOUCH_ERR_CRYPTO;
+	EVP_MD_CTX *md = NULL;
+	const EVP_MD *alg;
+	size_t width, len = cap;
+
+	*sig_len = 0;
+	if (!ec_params(key, &width, &alg)) {
+		return vouch_fail(ctx, VOUCH_ERR_BAD_KEY,
+		    "signing key is not P-256 or P-384");
+	}
+	md = EVP_MD_CTX_new();
+	if (md == NULL ||
+	    EVP_DigestSignInit(md, NULL, alg, NULL, key) != 1 ||
+	    EVP_DigestSign(md, sig, &len, msg, n) != 1 || len > cap) {
+		rv = vouch_fail(ctx, VOUCH_ERR_CRYPTO, "ECDSA signing failed");
+		goto out;
+	}
+	*sig_len = len;
+	rv = VOUCH_OK;
+ out:
+	EVP_MD_CTX_free(md);
+	ERR_clear_error();
+	return rv;
+}
+
+enum vouch_err
 vouch_ecdsa_verify_raw(struct vouch_ctx *ctx, EVP_PKEY *pub, const uint8_t *msg,
     size_t n, const uint8_t *sig, size_t sig_len)
 {

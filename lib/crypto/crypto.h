@@ -62,6 +62,16 @@ enum vouch_err	vouch_ecdsa_sign_raw(struct vouch_ctx *ctx, EVP_PKEY *key,
 enum vouch_err	vouch_ecdsa_verify_raw(struct vouch_ctx *ctx, EVP_PKEY *pub,
 		    const uint8_t *msg, size_t n, const uint8_t *sig,
 		    size_t sig_len) VOUCH_MUST_CHECK;
+/* Largest DER ECDSA-Sig-Value vouch_ecdsa_sign_der writes (P-384: 104). */
+#define VOUCH_ECDSA_DER_MAX	112
+/*
+ * The same signature as vouch_ecdsa_sign_raw, as the DER ECDSA-Sig-Value
+ * X.509 carries (RFC 5480 §2.2.3, RFC 5758 §3.2): |sig| has room for
+ * |cap| bytes (VOUCH_ECDSA_DER_MAX is enough), |*sig_len| gets the length.
+ */
+enum vouch_err	vouch_ecdsa_sign_der(struct vouch_ctx *ctx, EVP_PKEY *key,
+		    const uint8_t *msg, size_t n, uint8_t *sig, size_t cap,
+		    size_t *sig_len) VOUCH_MUST_CHECK;
 
 /* One DER certificate, exactly |len| bytes with nothing after it. */
 enum vouch_err	vouch_cert_from_der(struct vouch_ctx *ctx, const uint8_t *buf,

@@ -25,7 +25,11 @@ for line in "analytics: certified; waiting for 3 data owners" \
     "all three owners received the same signed result" \
     "VOUCH_ERR_POLICY_DENIED" \
     "certify    rejected  VOUCH_ERR_MEASUREMENT_NOT_TRUSTED" \
-    "audit log intact"; do
+    "audit log intact" \
+    "the word rows appears 0 times" \
+    "analytics: owner 3 (attested sim peer, release owner-client-1.0) sent" \
+    "verdict: intact" \
+    "sealed log intact."; do
   check "grep -qF '$line' '$out'" "missing: $line"
 done
 # The statistics, recomputed outside vouch (R-7 quartiles = 'inclusive').

@@ -176,3 +176,96 @@ class Checks:
     def done(self):
         print("%d passed, %d failed" % (self.passed, self.failed))
         return 0 if self.failed == 0 else 1
+
+
+# ---- secrets (tests/integration/vouchd_secrets*.py, docs/secrets.md) ----
+# Independent implementations of the release binding, RFC 9180 HPKE base
+# mode (DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM) and the
+# KEK wrap format, on Python's cryptography package.
+
+def release_bind(nonce, pub_raw, name, profile=None):
+    parts = [nonce, pub_raw, name.encode()]
+    if profile is not None:
+        parts.append(profile.encode())
+    return bind("vouch-release-v1", *parts)
+
+
+def x25519_keypair():
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    from cryptography.hazmat.primitives import serialization as ser
+    priv = X25519PrivateKey.generate()
+    pub = priv.public_key()
+    raw = pub.public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw)
+    pem = pub.public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo).decode()
+    return priv, raw, pem
+
+
+def _hkdf_extract(salt, ikm):
+    import hmac
+    return hmac.new(salt, ikm, hashlib.sha256).digest()
+
+
+def _hkdf_expand(prk, info, n):
+    import hmac
+    out, t, i = b"", b"", 1
+    while len(out) < n:
+        t = hmac.new(prk, t + info + bytes([i]), hashlib.sha256).digest()
+        out += t
+        i += 1
+    return out[:n]
+
+
+def hpke_open(priv, sealed, info, aad):
+    """RFC 9180 base mode, single-shot Open: enc || ct with AES-256-GCM."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+    from cryptography.hazmat.primitives import serialization as ser
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    enc, ct = sealed[:32], sealed[32:]
+    kem_suite = b"KEM" + struct.pack(">H", 0x20)
+    suite = b"HPKE" + struct.pack(">HHH", 0x20, 0x01, 0x02)
+
+    def lextract(sid, salt, label, ikm):
+        return _hkdf_extract(salt, b"HPKE-v1" + sid + label + ikm)
+
+    def lexpand(sid, prk, label, inf, n):
+        return _hkdf_expand(prk, struct.pack(">H", n) + b"HPKE-v1" + sid + label + inf, n)
+
+    dh = priv.exchange(X25519PublicKey.from_public_bytes(enc))
+    pkr = priv.public_key().public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw)
+    eae = lextract(kem_suite, b"", b"eae_prk", dh)
+    shared = lexpand(kem_suite, eae, b"shared_secret", enc + pkr, 32)
+    ctx = b"\x00" + lextract(suite, b"", b"psk_id_hash", b"") + lextract(suite, b"", b"info_hash", info)
+    secret = lextract(suite, shared, b"secret", b"")
+    key = lexpand(suite, secret, b"key", ctx, 32)
+    nonce = lexpand(suite, secret, b"base_nonce", ctx, 12)
+    return AESGCM(key).decrypt(nonce, ct, aad)
+
+
+def release_info(name):
+    return b"vouch-release-v1" + name.encode()
+
+
+def release_aad(name, version):
+    return struct.pack(">Q", version) + name.encode()
+
+
+def kek_aad(name, version):
+    n = name.encode()
+    return b"vouch-kek-wrap-v1\0" + struct.pack(">I", len(n)) + n + struct.pack(">Q", version)
+
+
+def kek_unwrap(key, name, version, wrapped):
+    """daemon/kek.h wrapped format 1: 0x01 || nonce(12) || ct || tag(16)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    assert wrapped[0] == 1
+    return AESGCM(key).decrypt(wrapped[1:13], wrapped[13:], kek_aad(name, version))
+
+
+def kek_wrap(key, name, version, value):
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    nonce = os.urandom(12)
+    return b"\x01" + nonce + AESGCM(key).encrypt(nonce, value, kek_aad(name, version))
+
+
+def kek_file_id(key):
+    return "file:" + hashlib.sha256(b"vouch-kek-id-v1" + key).hexdigest()[:16]

@@ -734,7 +734,7 @@ test_open_schema(void **state)
 	struct store *s = NULL;
 
 	(void)state;
-	assert_int_equal(raw_int("PRAGMA user_version"), 1);
+	assert_int_equal(raw_int("PRAGMA user_version"), 2);
 	assert_int_equal(raw_int("SELECT COUNT(*) FROM sqlite_master WHERE"
 	    " type = 'table' AND name IN ('nonces', 'certs', 'policies',"
 	    " 'audit')"), 4);
@@ -748,7 +748,7 @@ test_open_schema(void **state)
 	F.s = NULL;
 	assert_int_equal(ops->open(F.ctx, F.dir, &s), VOUCH_OK);
 	F.s = s;
-	assert_int_equal(raw_int("PRAGMA user_version"), 1);
+	assert_int_equal(raw_int("PRAGMA user_version"), 2);
 	assert_int_equal(raw_int("SELECT COUNT(*) FROM policies"), 1);
 	assert_string_equal(ops->name, "sqlite");
 }
