@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* vouch evidence verify | show. */
+/* vouch evidence verify | show | collect. */
 #include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -11,13 +11,17 @@
 #include "cli.h"
 #include "crypto/crypto.h"
 #include "platform/platform.h"
+#include "platform/snp_guest.h"
+#include "policy/jws.h"
+#include "policy/policy.h"
 #include "util/file.h"
 
 static const char verify_usage[] =
     "usage: vouch evidence verify [--platform auto|sim|snp|tdx|sgx|tpm|cca]\n"
     "           [--endorsements PATH]... [--trust-anchor FILE]... [--at RFC3339]\n"
-    "           [--report-data HEX] [--json] [--insecure-allow-debug]\n"
-    "           [--insecure-skip-revocation] FILE\n"
+    "           [--report-data HEX] [--policy FILE [--domain-cert FILE]]\n"
+    "           [--cache-dir DIR] [--kds-url URL] [--offline] [--json]\n"
+    "           [--insecure-allow-debug] [--insecure-skip-revocation] FILE\n"
     "\n"
     "Verify attestation evidence offline and print its claims.\n"
     "\n"
@@ -29,13 +33,47 @@ static const char verify_usage[] =
     "  --at RFC3339          the time every validity check uses (default now)\n"
     "  --report-data HEX     the 64 bytes report_data must equal; without it\n"
     "                        the binding is reported as unchecked\n"
+    "  --policy FILE         also evaluate a domain policy (docs/policy.md)\n"
+    "                        against the verified claims, as vouchd does at\n"
+    "                        admission; a plain policy JSON, or a signed one\n"
+    "                        (JWS) with --domain-cert.  The policy only adds\n"
+    "                        requirements: its insecure_allow_debug does not\n"
+    "                        replace --insecure-allow-debug\n"
+    "  --domain-cert FILE    the domain root certificate (PEM) that signed\n"
+    "                        the --policy envelope\n"
+    "  --cache-dir DIR       collateral cache: looked up when the endorsements\n"
+    "                        and the evidence lack a VCEK, chain or CRL, and\n"
+    "                        where downloads are kept (layout: docs/snp.md)\n"
+    "  --kds-url URL         where to download SEV-SNP collateral from\n"
+    "                        (default https://kdsintf.amd.com, AMD KDS)\n"
+    "  --offline             never download anything\n"
     "  --json                print the result as JSON on standard output\n"
     "  --insecure-allow-debug  accept evidence from a debug-mode TEE\n"
     "  --insecure-skip-revocation  verify without a revocation list (CRL);\n"
     "                        reported as \"revocation\" in the unchecked list\n"
     "\n"
-    "Exit status: 0 verified, 1 rejected (the stable error name is printed on\n"
-    "standard error and in the JSON), 2 usage error or unreadable input.\n";
+    "Exit status: 0 verified (and admitted by --policy), 1 rejected, denied\n"
+    "by the policy or the policy is invalid (the stable error name is printed\n"
+    "on standard error and in the JSON), 2 usage error or unreadable input.\n";
+
+static const char collect_usage[] =
+    "usage: vouch evidence collect --platform snp --report-data HEX\n"
+    "           [--vmpl N] [--no-certs] -o FILE\n"
+    "\n"
+    "Ask this machine's TEE for evidence binding the 64 bytes of report data\n"
+    "and write it to FILE.  SEV-SNP: through configfs-tsm (the root is\n"
+    "$VOUCH_TSM_ROOT, default /sys/kernel/config/tsm; $VOUCH_TSM_ENTRY names\n"
+    "an entry to reuse), else /dev/sev-guest ($VOUCH_SEV_GUEST_DEV).  The\n"
+    "evidence is the report, followed by the host's certificate table\n"
+    "(VCEK, ASK, ARK) when it supplies one.\n"
+    "\n"
+    "  --report-data HEX     exactly 64 bytes as 128 hex digits\n"
+    "  --vmpl N              the VMPL to report at (0-3; default: the\n"
+    "                        interface's)\n"
+    "  --no-certs            leave the host's certificate table out\n"
+    "  -o FILE               where to write the evidence\n"
+    "\n"
+    "Exit status: 0 written, 1 the TEE failed or answered wrongly, 2 usage.\n";
 
 static const char show_usage[] =
     "usage: vouch evidence show [--platform NAME] FILE\n"
@@ -125,6 +163,121 @@ add_anchor(struct vouch_ctx *ctx, struct vouch_verify_config *cfg,
 	return rv == VOUCH_OK ? CLI_EXIT_OK : cli_read_error(ctx, rv);
 }
 
+/*
+ * The policy in |path|: a plain policy document, or a signed envelope
+ * (an object with "payload") checked against the domain root in
+ * |cert_path|.  Either way it is parsed strictly (unknown keys are
+ * errors).  Returns a CLI exit code.
+ */
+static int
+load_policy(struct vouch_ctx *ctx, const char *path, const char *cert_path,
+    struct vouch_policy **out)
+{
+	uint8_t *buf = NULL, *payload = NULL;
+	size_t len = 0, plen = 0;
+	json_t *doc = NULL;
+	X509 *root = NULL;
+	enum vouch_err rv;
+	bool is_signed;
+	int rc = CLI_EXIT_USAGE;
+
+	*out = NULL;
+	rv = vouch_file_read(ctx, path, VOUCH_POLICY_SIGNED_MAX_BYTES, &buf,
+	    &len);
+	if (rv != VOUCH_OK) {
+		rc = cli_read_error(ctx, rv);
+		goto out;
+	}
+	/* As `vouch policy check`: a policy that is not valid is a 1. */
+	rv = vouch_json_load(ctx, buf, len, VOUCH_POLICY_SIGNED_MAX_BYTES, &doc);
+	if (rv != VOUCH_OK) {
+		rc = cli_error(ctx, rv, CLI_EXIT_FAIL);
+		goto out;
+	}
+	is_signed = json_is_object(doc) &&
+	    json_object_get(doc, "payload") != NULL;
+	if (is_signed && cert_path == NULL) {
+		rc = cli_usage("--policy: %s is a signed policy: give the "
+		    "domain root with --domain-cert", path);
+		goto out;
+	}
+	if (!is_signed && cert_path != NULL) {
+		rc = cli_usage("--domain-cert: %s is not a signed policy", path);
+		goto out;
+	}
+	if (is_signed) {
+		rv = vouch_cert_read_pem(ctx, cert_path, &root);
+		if (rv != VOUCH_OK) {
+			rc = cli_read_error(ctx, rv);
+			goto out;
+		}
+		rv = vouch_policy_verify_signed(ctx, X509_get0_pubkey(root), buf,
+		    len, &payload, &plen);
+		if (rv == VOUCH_OK) {
+			rv = vouch_policy_parse(ctx, payload, plen, out);
+		}
+	} else {
+		rv = vouch_policy_parse(ctx, buf, len, out);
+	}
+	rc = rv == VOUCH_OK ? CLI_EXIT_OK : cli_error(ctx, rv, CLI_EXIT_FAIL);
+ out:
+	json_decref(doc);
+	X509_free(root);
+	free(payload);
+	free(buf);
+	return rc;
+}
+
+/* The "policy" member of the JSON output. */
+static json_t *
+policy_json(const struct vouch_policy *pol, const struct vouch_explain *ex)
+{
+	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s}",
+	    "verdict", ex->code == VOUCH_OK ? "admitted" : "denied",
+	    "error", vouch_errname(ex->code),
+	    "version", (json_int_t)vouch_policy_version(pol),
+	    "release", ex->release,
+	    "path", ex->path,
+	    "claim", ex->claim,
+	    "explanation", ex->text);
+}
+
+/* The result JSON, with the policy's verdict when there is one. */
+static int
+print_result_json(const struct vouch_result *res,
+    const struct vouch_policy *pol, const struct vouch_explain *ex)
+{
+	json_t *o = NULL, *pj;
+	char *s = vouch_result_to_json(res), *t = NULL;
+	int rc = CLI_EXIT_FAIL;
+
+	if (s == NULL) {
+		return CLI_EXIT_FAIL;
+	}
+	if (pol == NULL) {
+		printf("%s\n", s);
+		free(s);
+		return CLI_EXIT_OK;
+	}
+	if (vouch_json_load(NULL, (const uint8_t *)s, strlen(s), 0, &o) !=
+	    VOUCH_OK || (pj = policy_json(pol, ex)) == NULL) {
+		goto out;
+	}
+	/* With a policy the verdict is the policy's: admitted or denied. */
+	if (json_object_set_new(o, "policy", pj) != 0 ||
+	    json_object_set_new(o, "verdict", json_string(ex->code == VOUCH_OK ?
+	    "admitted" : "denied")) != 0 || (t = vouch_json_dump(o)) == NULL) {
+		goto out;
+	}
+	printf("%s\n", t);
+	rc = CLI_EXIT_OK;
+ out:
+	free(t);
+	json_decref(o);
+	free(s);
+	return rc;
+}
+
 static void
 print_rejection_json(enum vouch_err err, const char *detail)
 {
@@ -179,20 +332,29 @@ evidence_verify_main(int argc, char **argv)
 		{ "at", required_argument, NULL, 't' },
 		{ "report-data", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "policy", required_argument, NULL, 'P' },
+		{ "domain-cert", required_argument, NULL, 'C' },
 		{ "insecure-allow-debug", no_argument, NULL, 'D' },
 		{ "insecure-skip-revocation", no_argument, NULL, 'R' },
+		{ "cache-dir", required_argument, NULL, 'c' },
+		{ "kds-url", required_argument, NULL, 'k' },
+		{ "offline", no_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vouch_ctx *ctx = vouch_ctx_new();
 	struct vouch_verify_config *cfg = vouch_verify_config_new();
+	const char *kds_url = NULL;
+	bool offline = false;
 	struct vouch_result *res = NULL;
+	struct vouch_policy *pol = NULL;
+	struct vouch_explain ex;
+	const char *policy_path = NULL, *cert_path = NULL;
 	uint8_t rd[VOUCH_REPORT_DATA_BYTES], *ev = NULL;
 	size_t ev_len = 0, hex_len;
 	int64_t at;
 	bool json = false;
 	enum vouch_err rv;
-	char *s;
 	int ch, rc = CLI_EXIT_USAGE;
 
 	if (ctx == NULL || cfg == NULL) {
@@ -255,11 +417,30 @@ evidence_verify_main(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'P':
+			policy_path = optarg;
+			break;
+		case 'C':
+			cert_path = optarg;
+			break;
 		case 'D':
 			vouch_verify_config_insecure_allow_debug(cfg);
 			break;
 		case 'R':
 			vouch_verify_config_insecure_skip_revocation(cfg);
+			break;
+		case 'c':
+			rv = vouch_verify_config_set_cache_dir(ctx, cfg, optarg);
+			if (rv != VOUCH_OK) {
+				rc = cli_usage("--cache-dir: %s", vouch_error(ctx));
+				goto out;
+			}
+			break;
+		case 'k':
+			kds_url = optarg;
+			break;
+		case 'O':
+			offline = true;
 			break;
 		case 'h':
 			fputs(verify_usage, stdout);
@@ -270,9 +451,33 @@ evidence_verify_main(int argc, char **argv)
 			goto out;
 		}
 	}
+	memset(&ex, 0, sizeof(ex));
 	if (optind != argc - 1) {
 		fputs(verify_usage, stderr);
 		goto out;
+	}
+	if (cert_path != NULL && policy_path == NULL) {
+		rc = cli_usage("--domain-cert goes with --policy");
+		goto out;
+	}
+	if (offline && kds_url != NULL) {
+		rc = cli_usage("--offline and --kds-url exclude each other");
+		goto out;
+	}
+	/* Missing SEV-SNP collateral is downloaded unless --offline. */
+	if (!offline) {
+		rv = vouch_verify_config_enable_fetch(ctx, cfg, "snp", kds_url);
+		if (rv != VOUCH_OK) {
+			rc = cli_usage("--kds-url: %s", vouch_error(ctx));
+			goto out;
+		}
+	}
+	if (policy_path != NULL) {
+		rc = load_policy(ctx, policy_path, cert_path, &pol);
+		if (rc != CLI_EXIT_OK) {
+			goto out;
+		}
+		rc = CLI_EXIT_USAGE;
 	}
 	rv = vouch_file_read(ctx, argv[optind], VOUCH_EVIDENCE_MAX_BYTES, &ev,
 	    &ev_len);
@@ -288,19 +493,35 @@ evidence_verify_main(int argc, char **argv)
 		rc = cli_error(ctx, rv, CLI_EXIT_FAIL);
 		goto out;
 	}
+	/*
+	 * The policy sees only verified claims, and only adds requirements:
+	 * the verification above already applied the secure defaults.
+	 */
+	if (pol != NULL && vouch_policy_evaluate_admission(ctx, pol,
+	    vouch_result_claims(res), &ex) != ex.code) {
+		rc = cli_error(ctx, VOUCH_ERR_INTERNAL, CLI_EXIT_FAIL);
+		goto out;
+	}
 	if (json) {
-		s = vouch_result_to_json(res);
-		if (s == NULL) {
+		if (print_result_json(res, pol, &ex) != CLI_EXIT_OK) {
 			rc = CLI_EXIT_FAIL;
 			goto out;
 		}
-		printf("%s\n", s);
-		free(s);
 	} else {
 		print_result_text(res);
+		if (pol != NULL) {
+			printf("policy: %s (version %lld): %s\n",
+			    ex.code == VOUCH_OK ? "admitted" : "DENIED",
+			    (long long)vouch_policy_version(pol), ex.text);
+		}
 	}
 	rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	if (rc == CLI_EXIT_OK && pol != NULL && ex.code != VOUCH_OK) {
+		/* The context's detail is the explanation. */
+		rc = cli_error(ctx, ex.code, CLI_EXIT_FAIL);
+	}
  out:
+	vouch_policy_free(pol);
 	vouch_wipe(rd, sizeof(rd));
 	vouch_result_free(res);
 	free(ev);
@@ -398,9 +619,110 @@ evidence_show_main(int argc, char **argv)
 	return rc;
 }
 
+static int
+evidence_collect_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "platform", required_argument, NULL, 'p' },
+		{ "report-data", required_argument, NULL, 'r' },
+		{ "vmpl", required_argument, NULL, 'v' },
+		{ "no-certs", no_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct snp_collect_opts co;
+	const char *platform = NULL, *out_path = NULL, *source = NULL;
+	uint8_t rd[VOUCH_REPORT_DATA_BYTES], *ev = NULL;
+	size_t ev_len = 0;
+	bool have_rd = false;
+	uint64_t vmpl;
+	enum vouch_err rv;
+	int ch, rc = CLI_EXIT_USAGE;
+
+	if (ctx == NULL) {
+		return CLI_EXIT_FAIL;
+	}
+	memset(&co, 0, sizeof(co));
+	co.vmpl = -1;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			platform = optarg;
+			break;
+		case 'r':
+			if (strlen(optarg) != 2 * VOUCH_REPORT_DATA_BYTES ||
+			    !cli_parse_hex(optarg, rd, sizeof(rd))) {
+				rc = cli_usage("--report-data: expected exactly 64 "
+				    "bytes as 128 hex digits");
+				goto out;
+			}
+			have_rd = true;
+			break;
+		case 'v':
+			if (!cli_parse_u64(optarg, 3, &vmpl)) {
+				rc = cli_usage("--vmpl: 0, 1, 2 or 3");
+				goto out;
+			}
+			co.vmpl = (int)vmpl;
+			break;
+		case 'n':
+			co.no_certs = true;
+			break;
+		case 'o':
+			out_path = optarg;
+			break;
+		case 'h':
+			fputs(collect_usage, stdout);
+			rc = CLI_EXIT_OK;
+			goto out;
+		default:
+			fputs(collect_usage, stderr);
+			goto out;
+		}
+	}
+	if (optind != argc || platform == NULL || !have_rd || out_path == NULL) {
+		fputs(collect_usage, stderr);
+		goto out;
+	}
+	if (strcmp(platform, "snp") != 0) {
+		if (!vouch_platform_name_known(platform)) {
+			rc = cli_usage("--platform: one of sim, snp, tdx, sgx, "
+			    "tpm, cca");
+			goto out;
+		}
+		rc = cli_error(ctx, vouch_fail(ctx,
+		    VOUCH_ERR_UNSUPPORTED_PLATFORM, "collect: %s is not "
+		    "supported here (sim evidence: vouch sim attest)", platform),
+		    CLI_EXIT_FAIL);
+		goto out;
+	}
+	rv = snp_collect(ctx, &co, rd, &ev, &ev_len, &source);
+	if (rv == VOUCH_OK) {
+		rv = vouch_file_write(ctx, out_path, ev, ev_len, 0644);
+	}
+	if (rv != VOUCH_OK) {
+		rc = cli_error(ctx, rv, CLI_EXIT_FAIL);
+		goto out;
+	}
+	fprintf(stderr, "vouch: snp evidence from %s: %zu bytes%s -> %s\n",
+	    source, ev_len, ev_len > 1184 ? " (report and certificate table)" :
+	    "", out_path);
+	rc = CLI_EXIT_OK;
+ out:
+	vouch_wipe(rd, sizeof(rd));
+	free(ev);
+	vouch_ctx_free(ctx);
+	return rc;
+}
+
 static const struct cli_cmd evidence_cmds[] = {
 	{ "verify", evidence_verify_main, "verify evidence and print its claims" },
 	{ "show", evidence_show_main, "decode evidence without verifying it" },
+	{ "collect", evidence_collect_main,
+	  "ask this machine's TEE for evidence (snp)" },
 };
 
 int

@@ -45,6 +45,34 @@ struct.pack_into("<I", r, 0x34, 1)          # SIGNATURE_ALGO: ECDSA P-384 with S
 open(sys.argv[1], "wb").write(r)
 PY
 echo "snp corpus regenerated"
+# SEV-SNP extended request certificate tables (fuzz/fuzz_snp_certs.c): synthetic
+# layouts made here with placeholder bytes, no real certificate
+rm -rf "$top/fuzz/corpus/snp_certs"; mkdir -p "$top/fuzz/corpus/snp_certs"
+python3 - "$top/fuzz/corpus/snp_certs" <<'PY'
+import os, struct, sys, uuid
+d = sys.argv[1]
+G = {n: uuid.UUID(u).bytes for n, u in {
+    "ark": "c0b406a4-a803-4952-9743-3fb6014cd0ae", "ask": "4ab7b379-bbac-4fe4-a02f-05aef327c782",
+    "vcek": "63da758d-e664-4564-adc5-f4b93be8accd", "vlek": "a8074bc2-a25a-483e-aae6-39c045a0b8a1",
+    "crl": "92f81bc3-5811-4d3d-97ff-d19f88dc67ea"}.items()}
+def table(entries, pad=0):
+    off = 24 * (len(entries) + 1); hdr = b""; body = b""
+    for guid, data in entries:
+        hdr += guid + struct.pack("<II", off + len(body), len(data)); body += data
+    t = hdr + bytes(24) + body
+    return t + bytes(max(0, pad - len(t)))
+blob = lambda n, b: bytes([0x30, 0x82, n >> 8, n & 0xff]) + bytes([b]) * n
+open(os.path.join(d, "vcek-ask-ark-page"), "wb").write(
+    table([(G["vcek"], blob(200, 1)), (G["ask"], blob(300, 2)), (G["ark"], blob(300, 3))], 4096))
+open(os.path.join(d, "vlek-crl-other"), "wb").write(
+    table([(G["vlek"], blob(100, 4)), (G["crl"], blob(50, 5)), (bytes(range(16)), b"x" * 8)]))
+open(os.path.join(d, "empty"), "wb").write(bytes(24))
+t = bytearray(table([(G["vcek"], blob(40, 6)), (G["ask"], blob(40, 7))]))
+struct.pack_into("<I", t, 24 + 16, 72)          # ASK offset onto the VCEK: overlap
+open(os.path.join(d, "overlap"), "wb").write(bytes(t))
+open(os.path.join(d, "no-terminator"), "wb").write(G["ark"] + struct.pack("<II", 24, 8))
+PY
+echo "snp_certs corpus regenerated"
 # HPKE messages sealed by our own hpke_tool (tests/interop/hpke_tool.c) to the
 # fixed recipient key, info and aad of fuzz/fuzz_hpke_open.c; the first byte
 # picks the AEAD (0 AES-128-GCM, 1 AES-256-GCM, 2 ChaCha20-Poly1305, 3 export-only)

@@ -83,6 +83,30 @@ VOUCH_API enum vouch_err vouch_verify_config_add_endorsement(struct vouch_ctx *c
 VOUCH_API enum vouch_err vouch_verify_config_set_report_data(struct vouch_ctx *ctx,
     struct vouch_verify_config *cfg, const uint8_t *rd, size_t len)
     VOUCH_MUST_CHECK;
+/*
+ * vouch_verify_config_set_cache_dir names a directory where collateral
+ * (for snp: VCEKs, AMD certificate chains and CRLs; layout in docs/snp.md)
+ * is looked up when the endorsements and the evidence lack it, and where
+ * fetched collateral is stored.  The cache is not a trust store: whatever
+ * it holds is verified like any other endorsement, and a copy past its
+ * validity (a CRL's nextUpdate, a certificate's notAfter, at the context's
+ * time) is fetched again when fetching is enabled.  The path is copied.
+ */
+VOUCH_API enum vouch_err vouch_verify_config_set_cache_dir(struct vouch_ctx *ctx,
+    struct vouch_verify_config *cfg, const char *dir) VOUCH_MUST_CHECK;
+/*
+ * vouch_verify_config_enable_fetch lets verification of |platform|
+ * evidence download missing collateral from the vendor's service at
+ * |base_url|, or at the vendor default when NULL (snp: AMD KDS,
+ * https://kdsintf.amd.com).  Off by default: without it, verification
+ * never touches the network.  |base_url| must start with https:// (or
+ * http://, which only a caller that spells it out gets: the collateral is
+ * verified against pinned roots, not trusted for its transport).  Only
+ * "snp" is supported (VOUCH_ERR_UNSUPPORTED_PLATFORM otherwise).
+ */
+VOUCH_API enum vouch_err vouch_verify_config_enable_fetch(struct vouch_ctx *ctx,
+    struct vouch_verify_config *cfg, const char *platform,
+    const char *base_url) VOUCH_MUST_CHECK;
 /* vouch_verify_config_insecure_allow_debug accepts debug-mode TEEs. */
 VOUCH_API void vouch_verify_config_insecure_allow_debug(struct vouch_verify_config *cfg);
 /*

@@ -41,6 +41,7 @@ static const struct vouch_claim_def claim_defs[] = {
 	{ "snp.reported_tcb.tee", VOUCH_CLAIM_INT, "SNP REPORTED_TCB tee security patch level" },
 	{ "snp.reported_tcb.snp", VOUCH_CLAIM_INT, "SNP REPORTED_TCB snp security patch level" },
 	{ "snp.reported_tcb.microcode", VOUCH_CLAIM_INT, "SNP REPORTED_TCB microcode security patch level" },
+	{ "snp.reported_tcb.fmc", VOUCH_CLAIM_INT, "SNP REPORTED_TCB FMC security patch level (Turin only)" },
 	{ "snp.committed_tcb.bootloader", VOUCH_CLAIM_INT, "SNP COMMITTED_TCB bootloader security patch level" },
 	{ "snp.committed_tcb.tee", VOUCH_CLAIM_INT, "SNP COMMITTED_TCB tee security patch level" },
 	{ "snp.committed_tcb.snp", VOUCH_CLAIM_INT, "SNP COMMITTED_TCB snp security patch level" },

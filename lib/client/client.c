@@ -20,6 +20,7 @@ struct body {
 	uint8_t	*p;
 	size_t	 n;
 	bool	 too_big;
+	size_t	 cap;	/* largest body accepted */
 };
 
 static size_t
@@ -32,7 +33,7 @@ write_cb(char *data, size_t size, size_t nmemb, void *arg)
 	if (nmemb != 0 && n / nmemb != size) {
 		return 0;
 	}
-	if (n > VOUCH_CLIENT_MAX_RESPONSE - b->n) {
+	if (n > b->cap - b->n) {
 		b->too_big = true;
 		return 0;
 	}
@@ -104,7 +105,7 @@ vouch_client_call(struct vouch_ctx *ctx, struct vouch_client *c,
 {
 	enum vouch_err rv = VOUCH_ERR_NETWORK;
 	struct curl_slist *hdr = NULL;
-	struct body resp = { NULL, 0, false };
+	struct body resp = { NULL, 0, false, VOUCH_CLIENT_MAX_RESPONSE };
 	char url[1024], *payload = NULL;
 	CURLcode cc;
 	CURL *h = c->curl;
@@ -200,4 +201,81 @@ vouch_client_challenge(struct vouch_ctx *ctx, struct vouch_client *c,
 	}
 	json_decref(resp);
 	return VOUCH_OK;
+}
+
+enum vouch_err
+vouch_http_get(struct vouch_ctx *ctx, const char *url, size_t max,
+    uint8_t **out, size_t *out_len)
+{
+	enum vouch_err rv = VOUCH_ERR_NETWORK;
+	struct body resp = { NULL, 0, false, max };
+	const char *proto;
+	long status = 0;
+	CURLcode cc;
+	CURL *h = NULL;
+
+	*out = NULL;
+	*out_len = 0;
+	/* The scheme the caller chose; redirects are never followed. */
+	if (strncmp(url, "https://", 8) == 0) {
+		proto = "https";
+	} else if (strncmp(url, "http://", 7) == 0) {
+		proto = "http";
+	} else {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "URL must start with https:// or http://");
+	}
+	if (max == 0 || max > VOUCH_CLIENT_MAX_RESPONSE) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "response limit out of range");
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		return vouch_fail(ctx, VOUCH_ERR_NETWORK, "curl_global_init");
+	}
+	h = curl_easy_init();
+	if (h == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
+	}
+	if (curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, proto) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_SSLVERSION,
+	    (long)CURL_SSLVERSION_TLSv1_2) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
+	    (long)VOUCH_HTTP_CONNECT_TIMEOUT) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)VOUCH_CLIENT_TIMEOUT) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp) != CURLE_OK) {
+		rv = vouch_fail(ctx, VOUCH_ERR_NETWORK, "curl setup failed");
+		goto out;
+	}
+	cc = curl_easy_perform(h);
+	if (cc != CURLE_OK) {
+		rv = vouch_fail(ctx, resp.too_big ? VOUCH_ERR_TOO_LARGE :
+		    VOUCH_ERR_NETWORK, "GET %s: %s", url, resp.too_big ?
+		    "response too large" : curl_easy_strerror(cc));
+		goto out;
+	}
+	(void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	if (status != 200) {
+		rv = vouch_fail(ctx, status == 404 ? VOUCH_ERR_NOT_FOUND :
+		    VOUCH_ERR_NETWORK, "GET %s: HTTP %ld", url, status);
+		goto out;
+	}
+	if (resp.n == 0) {
+		rv = vouch_fail(ctx, VOUCH_ERR_NETWORK, "GET %s: empty body", url);
+		goto out;
+	}
+	*out = resp.p;
+	*out_len = resp.n;
+	resp.p = NULL;
+	rv = VOUCH_OK;
+ out:
+	free(resp.p);
+	curl_easy_cleanup(h);
+	return rv;
 }

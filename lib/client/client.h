@@ -19,6 +19,9 @@
 /* Whole-request timeout, seconds. */
 #define VOUCH_CLIENT_TIMEOUT		30
 
+/* Connection timeout of vouch_http_get, seconds. */
+#define VOUCH_HTTP_CONNECT_TIMEOUT	10
+
 struct vouch_client;
 
 /*
@@ -45,5 +48,20 @@ enum vouch_err	vouch_client_call(struct vouch_ctx *ctx, struct vouch_client *c,
 /* POST /v1/challenge: a 32-byte nonce. */
 enum vouch_err	vouch_client_challenge(struct vouch_ctx *ctx,
 		    struct vouch_client *c, uint8_t nonce[32]) VOUCH_MUST_CHECK;
+
+/*
+ * vouch_http_get fetches |url| with GET: https:// (the system's CA store,
+ * TLS 1.2 or later) or, only when the caller spelled it out, plain
+ * http://.  Redirects are not followed; the body may have at most |max|
+ * bytes (at most VOUCH_CLIENT_MAX_RESPONSE) and the whole request
+ * VOUCH_CLIENT_TIMEOUT seconds.  For collateral that is verified after
+ * download (AMD KDS), so the transport is not what makes it trusted.
+ * On VOUCH_OK |*out| is the malloc'd body of a 200 answer (|*out_len|
+ * bytes, NUL-terminated, not counted).  A 404 is VOUCH_ERR_NOT_FOUND,
+ * another status or a transport failure VOUCH_ERR_NETWORK, a longer body
+ * VOUCH_ERR_TOO_LARGE.
+ */
+enum vouch_err	vouch_http_get(struct vouch_ctx *ctx, const char *url,
+		    size_t max, uint8_t **out, size_t *out_len) VOUCH_MUST_CHECK;
 
 #endif

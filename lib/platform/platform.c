@@ -220,6 +220,8 @@ vouch_verify_config_free(struct vouch_verify_config *cfg)
 		free(cfg->endorsements[i].p);
 	}
 	vouch_wipe(cfg->report_data, sizeof(cfg->report_data));
+	free(cfg->collateral_dir);
+	free(cfg->snp_kds_url);
 	free(cfg);
 }
 
@@ -297,6 +299,68 @@ vouch_verify_config_set_report_data(struct vouch_ctx *ctx,
 	}
 	memcpy(cfg->report_data, rd, len);
 	cfg->has_report_data = true;
+	return VOUCH_OK;
+}
+
+enum vouch_err
+vouch_verify_config_set_cache_dir(struct vouch_ctx *ctx,
+    struct vouch_verify_config *cfg, const char *dir)
+{
+	char *copy;
+
+	if (dir == NULL || dir[0] == '\0' || strlen(dir) > 1024) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "cache directory: empty or too long");
+	}
+	copy = strdup(dir);
+	if (copy == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
+	}
+	free(cfg->collateral_dir);
+	cfg->collateral_dir = copy;
+	return VOUCH_OK;
+}
+
+enum vouch_err
+vouch_verify_config_enable_fetch(struct vouch_ctx *ctx,
+    struct vouch_verify_config *cfg, const char *platform,
+    const char *base_url)
+{
+	const char *url = base_url;
+	size_t n, i;
+	char *copy;
+
+	if (platform == NULL || strcmp(platform, "snp") != 0) {
+		return vouch_fail(ctx, VOUCH_ERR_UNSUPPORTED_PLATFORM,
+		    "collateral fetching exists for snp only");
+	}
+	if (url == NULL) {
+		url = "https://kdsintf.amd.com";
+	}
+	n = strlen(url);
+	if ((strncmp(url, "https://", 8) != 0 &&
+	    strncmp(url, "http://", 7) != 0) || n > VOUCH_FETCH_URL_MAX) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "collateral URL must be https:// (or http://) and at most "
+		    "%d characters", VOUCH_FETCH_URL_MAX);
+	}
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)url[i] <= 0x20 || url[i] == 0x7f ||
+		    url[i] == '?' || url[i] == '#') {
+			return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+			    "collateral URL: no spaces, controls, query or "
+			    "fragment");
+		}
+	}
+	while (n > 0 && url[n - 1] == '/') {
+		n--;
+	}
+	copy = strndup(url, n);
+	if (copy == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
+	}
+	free(cfg->snp_kds_url);
+	cfg->snp_kds_url = copy;
 	return VOUCH_OK;
 }
 

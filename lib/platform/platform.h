@@ -57,7 +57,12 @@ struct vouch_verify_config {
 	bool				 allow_debug;
 	bool				 skip_revocation;	/* insecure: no CRL check */
 	struct vouch_chain_cache	*cache;		/* mutable; see above */
+	char				*collateral_dir;	/* NULL: no cache */
+	char				*snp_kds_url;	/* NULL: never fetch */
 };
+
+/* Longest collateral service base URL (vouch_verify_config_enable_fetch). */
+#define VOUCH_FETCH_URL_MAX	512
 
 /*
  * The cached leaf (a new reference) and root id for |key| if it validated

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * AMD SEV-SNP verification.  Evidence is the raw 1184-byte
- * ATTESTATION_REPORT; the VCEK or VLEK, the ASK or ASVK and the ARK come
- * as endorsements (--endorsements), as does the ARK-signed KDS CRL.
+ * ATTESTATION_REPORT, optionally followed by the extended request's
+ * certificate table (snp_certs.h).  The VCEK or VLEK, the ASK or ASVK,
+ * the ARK and the ARK-signed KDS CRL come from the endorsements
+ * (--endorsements), that table, the collateral cache or AMD KDS
+ * (snp_kds.h), in that order; wherever they come from, they are verified
+ * the same way.
  *
  * Order (VERIFIER-CHECKLIST §1.1): strict parse (#1, #2), report
  * signature by the V[CL]EK (#3), chain to a PINNED ARK at the context
@@ -24,6 +28,8 @@
 #include "crypto/crypto.h"
 #include "platform/platform.h"
 #include "platform/snp.h"
+#include "platform/snp_certs.h"
+#include "platform/snp_kds.h"
 
 _Static_assert(SNP_REPORT_SIGNED_LEN + 2 * SNP_SIG_FIELD_BYTES + 368 ==
     SNP_REPORT_LEN, "snp report: signature block fills the report");
@@ -279,16 +285,25 @@ snp_tcb_decode(uint64_t v, enum snp_product p, struct snp_tcb *out)
 static bool
 snp_probe(const uint8_t *ev, size_t len)
 {
+	struct snp_cert_table table;
 	uint32_t version, algo;
 	struct cbs c;
 
 	cbs_init(&c, ev, len);
-	if (len != SNP_REPORT_LEN || !cbs_get_u32le(&c, &version) ||
+	if (len < SNP_REPORT_LEN || !cbs_get_u32le(&c, &version) ||
 	    !cbs_skip(&c, 0x34 - 4) || !cbs_get_u32le(&c, &algo)) {
 		return false;
 	}
-	return (version == 2 || version == 3 || version == 5) &&
-	    algo == SNP_SIG_ALGO_ECDSA_P384_SHA384;
+	if (version != 2 && version != 3 && version != 5) {
+		return false;
+	}
+	if (algo != SNP_SIG_ALGO_ECDSA_P384_SHA384) {
+		return false;
+	}
+	/* An extended report: the certificate table must parse. */
+	return len == SNP_REPORT_LEN ||
+	    (snp_cert_table_parse(NULL, ev + SNP_REPORT_LEN,
+	    len - SNP_REPORT_LEN, &table) == VOUCH_OK && table.n > 0);
 }
 
 /* Product from CPUID family/model (v3+), per AMD's KDS product names. */
@@ -463,37 +478,9 @@ asn1_time_unix(const ASN1_TIME *t)
 	return (int64_t)timegm(&tm);
 }
 
-static X509_CRL *
-crl_parse(const uint8_t *buf, size_t len)
-{
-	static const char pem[] = "-----BEGIN X509 CRL-----";
-	const uint8_t *p = buf;
-	X509_CRL *crl = NULL;
-	BIO *bio;
-
-	if (len > INT32_MAX) {
-		return NULL;
-	}
-	if (memmem(buf, len, pem, sizeof(pem) - 1) != NULL) {
-		bio = BIO_new_mem_buf(buf, (int)len);
-		if (bio != NULL) {
-			crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL);
-			BIO_free(bio);
-		}
-		return crl;
-	}
-	crl = d2i_X509_CRL(NULL, &p, (long)len);
-	if (crl != NULL && p != buf + len) {
-		X509_CRL_free(crl);
-		crl = NULL;
-	}
-	return crl;
-}
-
 enum vouch_err
-snp_check_revocation(struct vouch_ctx *ctx,
-    const struct vouch_verify_config *cfg, X509 *ark, X509 *const *certs,
-    size_t n, int64_t now)
+snp_check_revocation(struct vouch_ctx *ctx, const struct snp_crl_ref *crls,
+    size_t ncrls, X509 *ark, X509 *const *certs, size_t n, int64_t now)
 {
 	enum vouch_err rv = VOUCH_ERR_CRL_MISSING;
 	X509_CRL *crl = NULL;
@@ -505,16 +492,12 @@ snp_check_revocation(struct vouch_ctx *ctx,
 	if (ark_key == NULL) {
 		return vouch_fail(ctx, VOUCH_ERR_INTERNAL, "snp: ARK key");
 	}
-	for (i = 0; i < cfg->n_endorsements; i++) {
-		if (vouch_endorsement_kind(cfg->endorsements[i].p,
-		    cfg->endorsements[i].n) != VOUCH_ENDORSEMENT_CRL) {
-			continue;
-		}
+	for (i = 0; i < ncrls; i++) {
 		X509_CRL_free(crl);
-		crl = crl_parse(cfg->endorsements[i].p, cfg->endorsements[i].n);
+		crl = snp_crl_parse(crls[i].p, crls[i].n);
 		if (crl == NULL) {
 			rv = vouch_fail(ctx, VOUCH_ERR_BAD_DER,
-			    "snp: endorsement %zu is not a readable CRL", i);
+			    "snp: CRL %zu is not a readable CRL", i);
 			goto out;
 		}
 		/* Only a list issued and signed by the pinned ARK counts. */
@@ -562,30 +545,61 @@ snp_check_revocation(struct vouch_ctx *ctx,
 		    "snp: the ARK's CRL is not in force at the verification time");
 	} else {
 		rv = vouch_fail(ctx, VOUCH_ERR_CRL_MISSING,
-		    "snp: no CRL signed by the pinned ARK among the endorsements");
+		    "snp: no CRL signed by the pinned ARK among the collateral");
 	}
  out:
 	X509_CRL_free(crl);
 	return rv;
 }
 
-/* Every certificate from the endorsements (and configured anchors). */
+/*
+ * The collateral at hand: every certificate and CRL of the endorsements,
+ * the configured anchors, and the evidence's certificate table |table|.
+ */
 static enum vouch_err
 collect_certs(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
-    STACK_OF(X509) *all)
+    const struct snp_cert_table *table, struct snp_collateral *coll)
 {
+	STACK_OF(X509) *all = coll->certs;
+	enum vouch_endorsement_kind kind;
+	const struct snp_cert_entry *e;
 	enum vouch_err rv;
 	X509 *x;
 	size_t i;
 	int k;
 
 	for (i = 0; i < cfg->n_endorsements; i++) {
-		if (vouch_endorsement_kind(cfg->endorsements[i].p,
-		    cfg->endorsements[i].n) != VOUCH_ENDORSEMENT_CERT) {
+		kind = vouch_endorsement_kind(cfg->endorsements[i].p,
+		    cfg->endorsements[i].n);
+		if (kind == VOUCH_ENDORSEMENT_CRL) {
+			rv = snp_collateral_add_crl_ref(ctx, coll,
+			    cfg->endorsements[i].p, cfg->endorsements[i].n);
+		} else if (kind == VOUCH_ENDORSEMENT_CERT) {
+			rv = vouch_certs_parse(ctx, cfg->endorsements[i].p,
+			    cfg->endorsements[i].n, all);
+		} else {
 			continue;
 		}
-		rv = vouch_certs_parse(ctx, cfg->endorsements[i].p,
-		    cfg->endorsements[i].n, all);
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+	}
+	/* The host's table: candidates like any other (the ARK is pinned). */
+	for (i = 0; i < table->n; i++) {
+		e = &table->e[i];
+		if (e->kind == SNP_CERT_CRL) {
+			rv = snp_collateral_add_crl_ref(ctx, coll, e->data,
+			    e->len);
+		} else if (e->kind != SNP_CERT_OTHER) {
+			rv = vouch_certs_parse(ctx, e->data, e->len, all);
+			if (rv != VOUCH_OK) {
+				return vouch_fail(ctx, VOUCH_ERR_BAD_CERT,
+				    "snp: the %s in the certificate table is not "
+				    "a certificate", snp_cert_kind_name(e->kind));
+			}
+		} else {
+			continue;
+		}
 		if (rv != VOUCH_OK) {
 			return rv;
 		}
@@ -787,6 +801,11 @@ set_tcb_claims(struct vouch_ctx *ctx, struct vouch_claims *c,
 			return rv;
 		}
 	}
+	/* Turin adds an FMC level; only the certified TCB is a claim. */
+	if (p == SNP_PRODUCT_TURIN && strcmp(prefix, "reported") == 0) {
+		return vouch_claims_set_int(ctx, c, "snp.reported_tcb.fmc",
+		    t.fmc);
+	}
 	return VOUCH_OK;
 }
 
@@ -844,25 +863,199 @@ set_claims(struct vouch_ctx *ctx, struct vouch_claims *c,
 	return VOUCH_OK;
 }
 
+/*
+ * Split |len| bytes of evidence: the report, then optionally the
+ * extended request's certificate table (at least one entry, parsed
+ * strictly).  |table| holds views into |buf|.
+ */
+enum vouch_err
+snp_evidence_parse(struct vouch_ctx *ctx, const uint8_t *buf, size_t len,
+    struct snp_report *r, struct snp_cert_table *table)
+{
+	enum vouch_err rv;
+	size_t tail;
+
+	memset(table, 0, sizeof(*table));
+	if (len <= SNP_REPORT_LEN) {
+		return snp_report_parse(ctx, buf, len, r);
+	}
+	rv = snp_report_parse(ctx, buf, SNP_REPORT_LEN, r);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	tail = len - SNP_REPORT_LEN;
+	if (tail < SNP_CERT_TABLE_ENTRY_BYTES) {
+		return vouch_fail(ctx, VOUCH_ERR_TRAILING_DATA,
+		    "snp: %zu bytes after the report are not a certificate "
+		    "table", tail);
+	}
+	rv = snp_cert_table_parse(ctx, buf + SNP_REPORT_LEN, tail, table);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	if (table->n == 0) {
+		return vouch_fail(ctx, VOUCH_ERR_TRAILING_DATA,
+		    "snp: the certificate table after the report is empty");
+	}
+	return VOUCH_OK;
+}
+
+/* The product a V[CL]EK names in productName ("Milan-B0"), or UNKNOWN. */
+static enum snp_product
+leaf_product(struct vouch_ctx *ctx, X509 *leaf)
+{
+	static const enum snp_product all[] = { SNP_PRODUCT_MILAN,
+	    SNP_PRODUCT_GENOA, SNP_PRODUCT_TURIN };
+	struct snp_cert_ext e;
+	uint8_t *der = NULL;
+	size_t der_len = 0, i, n;
+	const char *name;
+
+	if (vouch_cert_to_der(ctx, leaf, &der, &der_len) != VOUCH_OK) {
+		return SNP_PRODUCT_UNKNOWN;
+	}
+	if (cert_amd_exts(ctx, der, der_len, &e) != VOUCH_OK ||
+	    !e.has_product) {
+		free(der);
+		return SNP_PRODUCT_UNKNOWN;
+	}
+	free(der);
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		name = snp_product_name(all[i]);
+		n = strlen(name);
+		if (strncmp(e.product, name, n) == 0 &&
+		    (e.product[n] == '\0' || e.product[n] == '-')) {
+			return all[i];
+		}
+	}
+	return SNP_PRODUCT_UNKNOWN;
+}
+
+/* The candidate whose P-384 key verifies the report (checklist #3). */
+static X509 *
+find_leaf(struct vouch_ctx *ctx, STACK_OF(X509) *all, const uint8_t *report,
+    const uint8_t sig[VOUCH_P384_SIG_BYTES], bool vlek)
+{
+	char cn[64];
+	X509 *x;
+	int i;
+
+	for (i = 0; i < sk_X509_num(all); i++) {
+		x = sk_X509_value(all, i);
+		if (subject_cn(x, cn, sizeof(cn)) &&
+		    strcmp(cn, vlek ? "SEV-VLEK" : "SEV-VCEK") == 0 &&
+		    p384_verify(ctx, x, report, sig)) {
+			return x;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * No V[CL]EK at hand verifies the report: look the VCEK up by CHIP_ID and
+ * REPORTED_TCB (a VLEK cannot be: the cloud provider holds it).  The
+ * product comes from CPUID (v3+); a v2 report does not say, so Milan,
+ * then Genoa (the products that produced v2 reports).
+ */
+static enum vouch_err
+lookup_vcek(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
+    const struct snp_report *r, const uint8_t *report,
+    const uint8_t sig[VOUCH_P384_SIG_BYTES], int64_t now,
+    struct snp_collateral *coll, X509 **out_leaf)
+{
+	enum snp_product tries[2];
+	enum vouch_err rv, hard = VOUCH_OK;
+	bool got = false, not_found = false;
+	char hard_msg[256];
+	size_t n = 0, i;
+
+	*out_leaf = NULL;
+	if (r->version >= 3) {
+		tries[n++] = cpuid_product(r->cpuid_fam_id, r->cpuid_mod_id);
+	} else {
+		tries[n++] = SNP_PRODUCT_MILAN;
+		tries[n++] = SNP_PRODUCT_GENOA;
+	}
+	for (i = 0; i < n && *out_leaf == NULL; i++) {
+		rv = snp_kds_vcek(ctx, cfg, r, tries[i], now, coll);
+		if (rv == VOUCH_OK) {
+			got = true;
+			*out_leaf = find_leaf(ctx, coll->certs, report, sig,
+			    false);
+		} else if (rv == VOUCH_ERR_NOT_FOUND) {
+			not_found = true;
+		} else if (rv != VOUCH_ERR_COLLATERAL_MISSING &&
+		    hard == VOUCH_OK) {
+			hard = rv;
+			(void)snprintf(hard_msg, sizeof(hard_msg), "%s",
+			    vouch_error(ctx));
+		}
+	}
+	if (*out_leaf != NULL) {
+		return VOUCH_OK;
+	}
+	/* Worst first: a failed download may have hidden the right VCEK. */
+	if (hard != VOUCH_OK) {
+		return vouch_fail(ctx, hard, "snp: VCEK lookup: %s", hard_msg);
+	}
+	if (got) {
+		return vouch_fail(ctx, VOUCH_ERR_SIGNATURE_INVALID,
+		    "snp: report signature does not verify with the VCEK for "
+		    "its CHIP_ID and REPORTED_TCB");
+	}
+	if (not_found) {
+		return vouch_fail(ctx, VOUCH_ERR_COLLATERAL_MISSING,
+		    "snp: KDS has no VCEK for this CHIP_ID and REPORTED_TCB");
+	}
+	return vouch_fail(ctx, VOUCH_ERR_COLLATERAL_MISSING,
+	    "snp: no VCEK among the endorsements, and none cached%s",
+	    cfg->snp_kds_url == NULL ? " (fetching is off)" : "");
+}
+
+/* True when |all| has a pinned ARK and the intermediate |want_cn|. */
+static bool
+have_chain(struct vouch_ctx *ctx, STACK_OF(X509) *all, const char *want_cn)
+{
+	uint8_t id[VOUCH_SHA256_BYTES];
+	bool ark = false, ask = false;
+	char cn[64];
+	X509 *x;
+	int i;
+
+	for (i = 0; i < sk_X509_num(all); i++) {
+		x = sk_X509_value(all, i);
+		if (vouch_key_spki_sha256(ctx, X509_get0_pubkey(x), id) ==
+		    VOUCH_OK && snp_ark_product(id) != SNP_PRODUCT_UNKNOWN) {
+			ark = true;
+		} else if (subject_cn(x, cn, sizeof(cn)) &&
+		    strcmp(cn, want_cn) == 0) {
+			ask = true;
+		}
+	}
+	return ark && ask;
+}
+
 static enum vouch_err
 snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
     const uint8_t *buf, size_t len, struct vouch_result *res)
 {
-	enum vouch_err rv = VOUCH_ERR_INTERNAL;
+	enum vouch_err rv = VOUCH_ERR_INTERNAL, rv2;
 	struct snp_report r;
-	STACK_OF(X509) *all = NULL, *untrusted = NULL, *arks = NULL;
+	struct snp_cert_table table;
+	struct snp_collateral coll;
+	STACK_OF(X509) *untrusted = NULL, *arks = NULL;
 	STACK_OF(X509) *chain = NULL;
 	X509 *x, *leaf = NULL, *check[2];
 	uint8_t sig[VOUCH_P384_SIG_BYTES], id[VOUCH_SHA256_BYTES];
 	uint8_t root_id[VOUCH_SHA256_BYTES];
-	enum snp_product product;
-	char cn[64];
+	enum snp_product product, named;
+	char want[64];
 	int64_t now = vouch_ctx_now(ctx);
 	bool vlek;
 	int i;
 
-	/* 1. Parse strictly (checklist #1, #2). */
-	rv = snp_report_parse(ctx, buf, len, &r);
+	/* 1. Parse strictly (checklist #1, #2), and the table if any. */
+	rv = snp_evidence_parse(ctx, buf, len, &r, &table);
 	if (rv != VOUCH_OK) {
 		return rv;
 	}
@@ -871,28 +1064,31 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	memcpy(sig, r.sig_r, SNP_SIG_SCALAR_BYTES);
 	memcpy(sig + SNP_SIG_SCALAR_BYTES, r.sig_s, SNP_SIG_SCALAR_BYTES);
 
-	all = sk_X509_new_null();
+	rv = snp_collateral_init(ctx, &coll);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
 	untrusted = sk_X509_new_null();
 	arks = sk_X509_new_null();
-	if (all == NULL || untrusted == NULL || arks == NULL) {
+	if (untrusted == NULL || arks == NULL) {
 		rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
 		goto out;
 	}
-	rv = collect_certs(ctx, cfg, all);
+	rv = collect_certs(ctx, cfg, &table, &coll);
 	if (rv != VOUCH_OK) {
 		goto out;
 	}
 
 	/*
 	 * 2. Signature (checklist #3): by the one V[CL]EK among the
-	 * endorsements whose P-384 key verifies bytes 0x000-0x29F.
+	 * collateral whose P-384 key verifies bytes 0x000-0x29F; failing
+	 * that, the VCEK from the cache or KDS.
 	 */
-	for (i = 0; i < sk_X509_num(all) && leaf == NULL; i++) {
-		x = sk_X509_value(all, i);
-		if (subject_cn(x, cn, sizeof(cn)) &&
-		    strcmp(cn, vlek ? "SEV-VLEK" : "SEV-VCEK") == 0 &&
-		    p384_verify(ctx, x, buf, sig)) {
-			leaf = x;
+	leaf = find_leaf(ctx, coll.certs, buf, sig, vlek);
+	if (leaf == NULL && !vlek && snp_kds_configured(cfg)) {
+		rv = lookup_vcek(ctx, cfg, &r, buf, sig, now, &coll, &leaf);
+		if (rv != VOUCH_OK) {
+			goto out;
 		}
 	}
 	if (leaf == NULL) {
@@ -903,12 +1099,29 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	}
 
 	/*
+	 * The ASK (ASVK) and ARK of the product the leaf names, when the
+	 * collateral lacks them.  Which root is accepted is decided below
+	 * by the pins alone, never by where a certificate came from.
+	 */
+	named = leaf_product(ctx, leaf);
+	if (named != SNP_PRODUCT_UNKNOWN && snp_kds_configured(cfg)) {
+		(void)snprintf(want, sizeof(want), "%s%s", vlek ? "SEV-VLEK-" :
+		    "SEV-", snp_product_name(named));
+		if (!have_chain(ctx, coll.certs, want)) {
+			rv = snp_kds_chain(ctx, cfg, named, vlek, now, &coll);
+			if (rv != VOUCH_OK && rv != VOUCH_ERR_COLLATERAL_MISSING) {
+				goto out;
+			}
+		}
+	}
+
+	/*
 	 * 3. Chain (checklist #4): only an ARK whose key is pinned above is
 	 * an anchor; every other certificate is merely a candidate
 	 * intermediate.
 	 */
-	for (i = 0; i < sk_X509_num(all); i++) {
-		x = sk_X509_value(all, i);
+	for (i = 0; i < sk_X509_num(coll.certs); i++) {
+		x = sk_X509_value(coll.certs, i);
 		if (x == leaf) {
 			continue;
 		}
@@ -931,7 +1144,7 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	if (sk_X509_num(arks) == 0) {
 		rv = vouch_fail(ctx, VOUCH_ERR_NO_TRUST_ANCHOR,
 		    "snp: no pinned AMD ARK (Milan, Genoa, Turin) among the "
-		    "endorsements");
+		    "collateral");
 		goto out;
 	}
 	/*
@@ -967,8 +1180,20 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	} else {
 		check[0] = sk_X509_value(chain, 1);
 		check[1] = leaf;
-		rv = snp_check_revocation(ctx, cfg, sk_X509_value(chain, 2),
-		    check, 2, now);
+		rv = snp_check_revocation(ctx, coll.crls, coll.ncrls,
+		    sk_X509_value(chain, 2), check, 2, now);
+		if ((rv == VOUCH_ERR_CRL_MISSING || rv == VOUCH_ERR_CRL_EXPIRED) &&
+		    snp_kds_configured(cfg)) {
+			rv2 = snp_kds_crl(ctx, cfg, product, vlek, now, &coll);
+			if (rv2 != VOUCH_OK &&
+			    rv2 != VOUCH_ERR_COLLATERAL_MISSING) {
+				rv = rv2;
+				goto out;
+			}
+			/* Again, with whatever the lookup added. */
+			rv = snp_check_revocation(ctx, coll.crls, coll.ncrls,
+			    sk_X509_value(chain, 2), check, 2, now);
+		}
 		if (rv != VOUCH_OK) {
 			goto out;
 		}
@@ -994,7 +1219,7 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	sk_X509_pop_free(chain, X509_free);
 	sk_X509_free(untrusted);
 	sk_X509_free(arks);
-	sk_X509_pop_free(all, X509_free);
+	snp_collateral_free(&coll);
 	return rv;
 }
 
@@ -1030,13 +1255,27 @@ snp_show(struct vouch_ctx *ctx, const uint8_t *buf, size_t len, json_t **out)
 	enum snp_product p = SNP_PRODUCT_UNKNOWN;
 	json_t *o, *rep, *tcb;
 
+	struct snp_cert_table table;
+	json_t *certs;
+	size_t i;
+
 	*out = NULL;
-	rv = snp_report_parse(ctx, buf, len, &r);
+	rv = snp_evidence_parse(ctx, buf, len, &r, &table);
 	if (rv != VOUCH_OK) {
 		return rv;
 	}
 	if (r.version >= 3) {
 		p = cpuid_product(r.cpuid_fam_id, r.cpuid_mod_id);
+	}
+	certs = json_array();
+	for (i = 0; certs != NULL && i < table.n; i++) {
+		if (json_array_append_new(certs, json_pack("{s:s, s:o?, s:I}",
+		    "kind", snp_cert_kind_name(table.e[i].kind),
+		    "guid", hex_json(table.e[i].guid, 16),
+		    "length", (json_int_t)table.e[i].len)) != 0) {
+			json_decref(certs);
+			certs = NULL;
+		}
 	}
 	tcb = json_pack("{s:o?, s:o?, s:o?, s:o?}",
 	    "current", tcb_json(r.current_tcb, p),
@@ -1070,8 +1309,8 @@ snp_show(struct vouch_ctx *ctx, const uint8_t *buf, size_t len, json_t **out)
 	    "chip_id", hex_json(r.chip_id, sizeof(r.chip_id)),
 	    "tcb", tcb,
 	    "signature_r", hex_json(r.sig_r, sizeof(r.sig_r)));
-	o = json_pack("{s:b, s:s, s:o?}", "verified", 0, "platform", "snp",
-	    "report", rep);
+	o = json_pack("{s:b, s:s, s:o?, s:o?}", "verified", 0, "platform",
+	    "snp", "report", rep, "certificate_table", certs);
 	if (o == NULL) {
 		return vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
 	}

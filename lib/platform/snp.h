@@ -106,16 +106,31 @@ void	snp_tcb_decode(uint64_t v, enum snp_product p, struct snp_tcb *out);
 enum snp_product snp_ark_product(const uint8_t spki_sha256[32]);
 const char	*snp_product_name(enum snp_product p);
 
+struct snp_crl_ref;
+struct snp_cert_table;
+
 /*
- * snp_check_revocation looks for a CRL among |cfg|'s endorsements that is
+ * snp_check_revocation looks among the |ncrls| CRLs at |crls| for one
  * signed by |ark| and in force at |now|, and fails with
  * VOUCH_ERR_CERT_REVOKED if it lists any of |certs| that |ark| issued.
  * No such CRL: VOUCH_ERR_CRL_EXPIRED if one signed by |ark| exists but
  * is stale, future-dated or lacks nextUpdate, else VOUCH_ERR_CRL_MISSING.
+ * A CRL that does not parse is VOUCH_ERR_BAD_DER.
  */
 enum vouch_err	snp_check_revocation(struct vouch_ctx *ctx,
-		    const struct vouch_verify_config *cfg, X509 *ark,
+		    const struct snp_crl_ref *crls, size_t ncrls, X509 *ark,
 		    X509 *const *certs, size_t n, int64_t now) VOUCH_MUST_CHECK;
+
+/*
+ * snp_evidence_parse parses SNP evidence: exactly one report
+ * (snp_report_parse), or a report followed by a non-empty certificate
+ * table of the extended request (snp_certs.h; fewer than 24 bytes or an
+ * empty table after the report are VOUCH_ERR_TRAILING_DATA).  |table|
+ * points into |buf|.
+ */
+enum vouch_err	snp_evidence_parse(struct vouch_ctx *ctx, const uint8_t *buf,
+		    size_t len, struct snp_report *r,
+		    struct snp_cert_table *table) VOUCH_MUST_CHECK;
 
 /*
  * snp_check_cert_binding checks a parsed report against its verified

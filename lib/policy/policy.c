@@ -79,6 +79,44 @@ static const char *const pol_platform_names[] = {
 #define POL_NPLATFORMS	(sizeof(pol_platform_names) / \
 			    sizeof(pol_platform_names[0]))
 #define POL_PLATFORM_SIM	0
+#define POL_PLATFORM_SNP	1
+
+/*
+ * SEV-SNP settings (docs/policy.md §2.1.1).  Product names are the values
+ * of claim "snp.product"; the TCB components are those of claim
+ * "snp.reported_tcb.*" ("fmc" exists on Turin only).
+ */
+static const char *const pol_snp_products[] = { "Milan", "Genoa", "Turin" };
+#define POL_SNP_NPRODUCTS	(sizeof(pol_snp_products) / \
+			    sizeof(pol_snp_products[0]))
+#define POL_SNP_TURIN		2
+static const char *const pol_snp_tcb_parts[] = {
+	"bootloader", "tee", "snp", "microcode", "fmc",
+};
+#define POL_SNP_NTCB		(sizeof(pol_snp_tcb_parts) / \
+			    sizeof(pol_snp_tcb_parts[0]))
+#define POL_SNP_TCB_FMC		4
+static const char *const pol_snp_keys[] = { "vcek", "vlek" };
+#define POL_SNP_NKEYS		2
+
+/*
+ * GUEST_POLICY bits a policy may require or forbid (SEV-SNP ABI 56860,
+ * Table 9).  DEBUG (19) and MIGRATE_MA (18) are deliberately absent:
+ * debug is relaxed only by insecure_allow_debug, and the verifier refuses
+ * MIGRATE_MA outright.
+ */
+static const char *const pol_snp_bit_names[] = {
+	"smt", "single_socket", "cxl_allowed", "mem_aes_256_xts", "rapl_dis",
+	"ciphertext_hiding", "page_swap_disable",
+};
+static const unsigned pol_snp_bit_nums[] = { 16, 20, 21, 22, 23, 24, 25 };
+#define POL_SNP_NBITS		(sizeof(pol_snp_bit_names) / \
+			    sizeof(pol_snp_bit_names[0]))
+_Static_assert(sizeof(pol_snp_bit_nums) / sizeof(pol_snp_bit_nums[0]) ==
+    POL_SNP_NBITS, "one bit number per guest policy bit name");
+/* Most values in "host_data". */
+#define POL_SNP_MAX_HOST_DATA	64
+#define POL_SNP_HOST_DATA_BYTES	32
 
 /* A value a rule compares with; the member for the claim's type is used. */
 struct pol_value {
@@ -117,6 +155,23 @@ struct pol_platform {
 	int64_t	 min_tcb_svn;
 };
 
+/* "platforms.snp" beyond insecure_allow_debug; absent members: no check. */
+struct pol_snp {
+	bool	 has_products;
+	bool	 product_ok[POL_SNP_NPRODUCTS];
+	bool	 has_keys;
+	bool	 key_ok[POL_SNP_NKEYS];
+	bool	 has_min_tcb;
+	bool	 min_tcb_for[POL_SNP_NPRODUCTS];	/* product listed */
+	int64_t	 min_tcb[POL_SNP_NPRODUCTS][POL_SNP_NTCB];	/* -1: none */
+	bool	 has_max_vmpl;
+	int64_t	 max_vmpl;
+	uint64_t policy_require;
+	uint64_t policy_forbid;
+	size_t	 nhost_data;	/* 0: any host_data */
+	uint8_t	 host_data[POL_SNP_MAX_HOST_DATA][POL_SNP_HOST_DATA_BYTES];
+};
+
 struct pol_release {
 	char	 name[VOUCH_POLICY_NAME_MAX + 1];
 };
@@ -139,6 +194,7 @@ struct vouch_policy {
 	int64_t			 expires;
 	int64_t			 lifetime;
 	struct pol_platform	 platforms[POL_NPLATFORMS];
+	struct pol_snp		 snp;
 	struct pol_release	*releases;
 	size_t			 nreleases;
 	struct pol_meas		*meas;
@@ -644,11 +700,274 @@ pol_get_time(struct pol_parser *pp, json_t *obj, const char *key,
 	return VOUCH_OK;
 }
 
+static enum vouch_err	pol_parse_member(struct pol_parser *pp, json_t *root,
+			    const char *key, bool required,
+			    enum vouch_err (*fn)(struct pol_parser *, json_t *));
+
+/*
+ * Optional member |key| of |obj|: a non-empty array of distinct strings,
+ * each one of the |n| |names| (|known| lists them for the message).
+ * |set[i]| is true for each name listed.
+ */
+static enum vouch_err
+pol_get_name_set(struct pol_parser *pp, json_t *obj, const char *key,
+    const char *const *names, size_t n, const char *known, bool *present,
+    bool *set)
+{
+	char quoted[POL_QUOTE_MAX + 1];
+	json_t *arr = json_object_get(obj, key), *v;
+	const char *s;
+	size_t i, j, cnt, slen, old, old_i;
+
+	*present = false;
+	for (j = 0; j < n; j++) {
+		set[j] = false;
+	}
+	if (arr == NULL) {
+		return VOUCH_OK;
+	}
+	old = pol_path_push(&pp->path, key);
+	cnt = json_is_array(arr) ? json_array_size(arr) : 0;
+	if (cnt == 0) {
+		return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+		    "must be a non-empty array of names (%s)", known);
+	}
+	for (i = 0; i < cnt; i++) {
+		old_i = pol_path_push_index(&pp->path, i);
+		v = json_array_get(arr, i);
+		if (!json_is_string(v)) {
+			return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+			    "must be a string (%s)", known);
+		}
+		s = json_string_value(v);
+		slen = json_string_length(v);
+		for (j = 0; j < n; j++) {
+			if (strlen(names[j]) == slen &&
+			    memcmp(names[j], s, slen) == 0) {
+				break;
+			}
+		}
+		if (j == n) {
+			pol_quote(s, slen, quoted, sizeof(quoted));
+			return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+			    "unknown name \"%s\" (known: %s)", quoted, known);
+		}
+		if (set[j]) {
+			return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+			    "\"%s\" is listed twice", names[j]);
+		}
+		set[j] = true;
+		pol_path_pop(&pp->path, old_i);
+	}
+	pol_path_pop(&pp->path, old);
+	*present = true;
+	return VOUCH_OK;
+}
+
+/* "min_tcb": {"Milan": {"bootloader": n, "tee": n, "snp": n, ...}, ...} */
+static enum vouch_err
+pol_parse_snp_min_tcb(struct pol_parser *pp, json_t *obj)
+{
+	static const char *const keys[] = {
+		"bootloader", "tee", "snp", "microcode", NULL,
+	};
+	static const char *const turin_keys[] = {
+		"bootloader", "tee", "snp", "microcode", "fmc", NULL,
+	};
+	struct pol_snp *snp = &pp->pol->snp;
+	enum vouch_err rv;
+	const char *key;
+	json_t *v;
+	size_t klen, old, p, k;
+	bool present;
+	void *it;
+
+	if (!json_is_object(obj) || json_object_size(obj) == 0) {
+		return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+		    "must be a non-empty object of products (Milan, Genoa, "
+		    "Turin)");
+	}
+	for (it = json_object_iter(obj); it != NULL;
+	    it = json_object_iter_next(obj, it)) {
+		key = json_object_iter_key(it);
+		klen = json_object_iter_key_len(it);
+		v = json_object_iter_value(it);
+		old = pol_path_push_key(&pp->path, key, klen);
+		for (p = 0; p < POL_SNP_NPRODUCTS; p++) {
+			if (strlen(pol_snp_products[p]) == klen &&
+			    memcmp(pol_snp_products[p], key, klen) == 0) {
+				break;
+			}
+		}
+		if (p == POL_SNP_NPRODUCTS) {
+			return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+			    "unknown product (known: Milan, Genoa, Turin)");
+		}
+		if (!json_is_object(v)) {
+			return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+			    "must be an object of TCB components");
+		}
+		rv = pol_check_keys(pp, v, p == POL_SNP_TURIN ? turin_keys :
+		    keys);
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+		for (k = 0; k < POL_SNP_NTCB; k++) {
+			snp->min_tcb[p][k] = -1;
+			if (k == POL_SNP_TCB_FMC && p != POL_SNP_TURIN) {
+				continue;
+			}
+			/* Every component but FMC is required: no silent gap. */
+			rv = pol_get_int(pp, v, pol_snp_tcb_parts[k], 0, 255,
+			    k == POL_SNP_TCB_FMC ? &present : NULL,
+			    &snp->min_tcb[p][k]);
+			if (rv != VOUCH_OK) {
+				return rv;
+			}
+			if (k == POL_SNP_TCB_FMC && !present) {
+				snp->min_tcb[p][k] = -1;
+			}
+		}
+		snp->min_tcb_for[p] = true;
+		pol_path_pop(&pp->path, old);
+	}
+	snp->has_min_tcb = true;
+	return VOUCH_OK;
+}
+
+/* "guest_policy": {"require": [bit names], "forbid": [bit names]} */
+static enum vouch_err
+pol_parse_snp_guest_policy(struct pol_parser *pp, json_t *obj)
+{
+	static const char *const keys[] = { "require", "forbid", NULL };
+	static const char known[] = "smt, single_socket, cxl_allowed, "
+	    "mem_aes_256_xts, rapl_dis, ciphertext_hiding, page_swap_disable; "
+	    "debug only through insecure_allow_debug, migrate_ma is always "
+	    "refused";
+	struct pol_snp *snp = &pp->pol->snp;
+	bool req[POL_SNP_NBITS], forbid[POL_SNP_NBITS], present;
+	enum vouch_err rv;
+	size_t i;
+
+	if (!json_is_object(obj)) {
+		return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+		    "must be an object with \"require\" and/or \"forbid\"");
+	}
+	rv = pol_check_keys(pp, obj, keys);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	rv = pol_get_name_set(pp, obj, "require", pol_snp_bit_names,
+	    POL_SNP_NBITS, known, &present, req);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	rv = pol_get_name_set(pp, obj, "forbid", pol_snp_bit_names,
+	    POL_SNP_NBITS, known, &present, forbid);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	for (i = 0; i < POL_SNP_NBITS; i++) {
+		if (req[i] && forbid[i]) {
+			return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+			    "\"%s\" is both required and forbidden",
+			    pol_snp_bit_names[i]);
+		}
+		if (req[i]) {
+			snp->policy_require |= UINT64_C(1) << pol_snp_bit_nums[i];
+		}
+		if (forbid[i]) {
+			snp->policy_forbid |= UINT64_C(1) << pol_snp_bit_nums[i];
+		}
+	}
+	return VOUCH_OK;
+}
+
+/* "host_data": ["<64 hex digits>", ...] */
+static enum vouch_err
+pol_parse_snp_host_data(struct pol_parser *pp, json_t *arr)
+{
+	struct pol_snp *snp = &pp->pol->snp;
+	uint8_t buf[POL_SNP_HOST_DATA_BYTES];
+	json_t *v;
+	size_t i, j, n, slen, old_i, got;
+
+	n = json_is_array(arr) ? json_array_size(arr) : 0;
+	if (n == 0 || n > POL_SNP_MAX_HOST_DATA) {
+		return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+		    "must be an array of 1 to %d hex values of %d bytes",
+		    POL_SNP_MAX_HOST_DATA, POL_SNP_HOST_DATA_BYTES);
+	}
+	for (i = 0; i < n; i++) {
+		old_i = pol_path_push_index(&pp->path, i);
+		v = json_array_get(arr, i);
+		slen = json_is_string(v) ? json_string_length(v) : 0;
+		if (slen != 2 * POL_SNP_HOST_DATA_BYTES ||
+		    !vouch_hex_decode(json_string_value(v), slen, buf,
+		    sizeof(buf), &got) || got != sizeof(buf)) {
+			return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+			    "host_data is exactly %d bytes as %d hex digits",
+			    POL_SNP_HOST_DATA_BYTES,
+			    2 * POL_SNP_HOST_DATA_BYTES);
+		}
+		for (j = 0; j < snp->nhost_data; j++) {
+			if (memcmp(snp->host_data[j], buf, sizeof(buf)) == 0) {
+				return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+				    "value already listed at [%zu]", j);
+			}
+		}
+		memcpy(snp->host_data[snp->nhost_data++], buf, sizeof(buf));
+		pol_path_pop(&pp->path, old_i);
+	}
+	return VOUCH_OK;
+}
+
+/* The settings of "platforms.snp" other than insecure_allow_debug. */
+static enum vouch_err
+pol_parse_snp(struct pol_parser *pp, json_t *obj)
+{
+	struct pol_snp *snp = &pp->pol->snp;
+	enum vouch_err rv;
+
+	rv = pol_get_name_set(pp, obj, "products", pol_snp_products,
+	    POL_SNP_NPRODUCTS, "Milan, Genoa, Turin", &snp->has_products,
+	    snp->product_ok);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	rv = pol_get_name_set(pp, obj, "signing_keys", pol_snp_keys,
+	    POL_SNP_NKEYS, "vcek, vlek", &snp->has_keys, snp->key_ok);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	rv = pol_get_int(pp, obj, "max_vmpl", 0, 3, &snp->has_max_vmpl,
+	    &snp->max_vmpl);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	rv = pol_parse_member(pp, obj, "min_tcb", false,
+	    pol_parse_snp_min_tcb);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	rv = pol_parse_member(pp, obj, "guest_policy", false,
+	    pol_parse_snp_guest_policy);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	return pol_parse_member(pp, obj, "host_data", false,
+	    pol_parse_snp_host_data);
+}
+
 static enum vouch_err
 pol_parse_platforms(struct pol_parser *pp, json_t *obj)
 {
 	static const char *const sim_keys[] = {
 		"min_tcb_svn", "insecure_allow_debug", NULL,
+	};
+	static const char *const snp_keys[] = {
+		"insecure_allow_debug", "products", "signing_keys", "min_tcb",
+		"max_vmpl", "guest_policy", "host_data", NULL,
 	};
 	static const char *const other_keys[] = {
 		"insecure_allow_debug", NULL,
@@ -681,8 +1000,8 @@ pol_parse_platforms(struct pol_parser *pp, json_t *obj)
 			return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
 			    "must be an object of settings");
 		}
-		rv = pol_check_keys(pp, v,
-		    idx == POL_PLATFORM_SIM ? sim_keys : other_keys);
+		rv = pol_check_keys(pp, v, idx == POL_PLATFORM_SIM ? sim_keys :
+		    idx == POL_PLATFORM_SNP ? snp_keys : other_keys);
 		if (rv != VOUCH_OK) {
 			return rv;
 		}
@@ -697,6 +1016,12 @@ pol_parse_platforms(struct pol_parser *pp, json_t *obj)
 		if (idx == POL_PLATFORM_SIM) {
 			rv = pol_get_int(pp, v, "min_tcb_svn", 0, INT64_MAX,
 			    &plat->has_min_tcb, &plat->min_tcb_svn);
+			if (rv != VOUCH_OK) {
+				return rv;
+			}
+		}
+		if (idx == POL_PLATFORM_SNP) {
+			rv = pol_parse_snp(pp, v);
 			if (rv != VOUCH_OK) {
 				return rv;
 			}
@@ -1849,6 +2174,242 @@ vouch_policy_check_current(struct vouch_ctx *ctx,
 	return VOUCH_OK;
 }
 
+/* Index of |s| in |names|, or -1. */
+static int
+pol_name_index(const char *s, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i], s) == 0) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/* "... requires in [names listed in |set|]" */
+static void
+pol_text_name_set(struct pol_text *t, const char *const *names,
+    const bool *set, size_t n)
+{
+	size_t i, k = 0;
+
+	pol_text_add(t, "requires in [");
+	for (i = 0; i < n; i++) {
+		if (set[i]) {
+			pol_text_add(t, "%s\"%s\"", k++ > 0 ? ", " : "",
+			    names[i]);
+		}
+	}
+	pol_text_add(t, "]");
+}
+
+/* A string claim that must be one of the names in |set|. */
+static enum vouch_err
+pol_eval_snp_name(struct pol_eval *ev, const char *path, const char *claim,
+    const char *const *names, const bool *set, size_t n, int *out_idx)
+{
+	const char *v;
+	int idx;
+
+	*out_idx = -1;
+	if (!vouch_claims_get_string(ev->claims, claim, &v)) {
+		pol_eval_first(ev, path, claim);
+		pol_text_add(&ev->text, "%s: claim %s is missing, ", path,
+		    claim);
+		pol_text_name_set(&ev->text, names, set, n);
+		return VOUCH_ERR_POLICY_DENIED;
+	}
+	idx = pol_name_index(v, names, n);
+	if (idx < 0 || !set[idx]) {
+		pol_eval_first(ev, path, claim);
+		pol_text_add(&ev->text, "%s: claim %s = \"", path, claim);
+		pol_text_safe(&ev->text, v, strlen(v));
+		pol_text_add(&ev->text, "\", ");
+		pol_text_name_set(&ev->text, names, set, n);
+		return VOUCH_ERR_POLICY_DENIED;
+	}
+	*out_idx = idx;
+	return VOUCH_OK;
+}
+
+/* The minimum REPORTED_TCB for the report's product. */
+static enum vouch_err
+pol_eval_snp_tcb(struct pol_eval *ev, const struct pol_snp *snp)
+{
+	char path[VOUCH_EXPLAIN_PATH_MAX], claim[VOUCH_EXPLAIN_CLAIM_MAX];
+	const char *product;
+	int64_t v;
+	size_t k;
+	int p;
+
+	if (!vouch_claims_get_string(ev->claims, "snp.product", &product)) {
+		pol_eval_first(ev, "platforms.snp.min_tcb", "snp.product");
+		pol_text_add(&ev->text, "platforms.snp.min_tcb: claim "
+		    "snp.product is missing");
+		return VOUCH_ERR_POLICY_DENIED;
+	}
+	p = pol_name_index(product, pol_snp_products, POL_SNP_NPRODUCTS);
+	if (p < 0 || !snp->min_tcb_for[p]) {
+		/* A floor for one product says nothing about another. */
+		pol_eval_first(ev, "platforms.snp.min_tcb", "snp.product");
+		pol_text_add(&ev->text, "platforms.snp.min_tcb: claim "
+		    "snp.product = \"");
+		pol_text_safe(&ev->text, product, strlen(product));
+		pol_text_add(&ev->text, "\" has no minimum TCB in the policy");
+		return VOUCH_ERR_POLICY_DENIED;
+	}
+	for (k = 0; k < POL_SNP_NTCB; k++) {
+		if (snp->min_tcb[p][k] < 0) {
+			continue;
+		}
+		(void)snprintf(path, sizeof(path), "platforms.snp.min_tcb.%s.%s",
+		    pol_snp_products[p], pol_snp_tcb_parts[k]);
+		(void)snprintf(claim, sizeof(claim), "snp.reported_tcb.%s",
+		    pol_snp_tcb_parts[k]);
+		if (!vouch_claims_get_int(ev->claims, claim, &v)) {
+			pol_eval_first(ev, path, claim);
+			pol_text_add(&ev->text, "%s: claim %s is missing, "
+			    "requires greaterOrEquals %" PRId64, path, claim,
+			    snp->min_tcb[p][k]);
+			return VOUCH_ERR_TCB_OUT_OF_DATE;
+		}
+		if (v < snp->min_tcb[p][k]) {
+			pol_eval_first(ev, path, claim);
+			pol_text_add(&ev->text, "%s: claim %s = %" PRId64
+			    ", requires greaterOrEquals %" PRId64, path, claim,
+			    v, snp->min_tcb[p][k]);
+			return VOUCH_ERR_TCB_OUT_OF_DATE;
+		}
+	}
+	return VOUCH_OK;
+}
+
+/* Required and forbidden GUEST_POLICY bits. */
+static enum vouch_err
+pol_eval_snp_guest_policy(struct pol_eval *ev, const struct pol_snp *snp)
+{
+	uint64_t gp, bit;
+	int64_t v;
+	size_t i;
+
+	if (!vouch_claims_get_int(ev->claims, "snp.policy", &v)) {
+		pol_eval_first(ev, "platforms.snp.guest_policy", "snp.policy");
+		pol_text_add(&ev->text, "platforms.snp.guest_policy: claim "
+		    "snp.policy is missing");
+		return VOUCH_ERR_POLICY_DENIED;
+	}
+	gp = (uint64_t)v;
+	for (i = 0; i < POL_SNP_NBITS; i++) {
+		bit = UINT64_C(1) << pol_snp_bit_nums[i];
+		if ((snp->policy_require & bit) != 0 && (gp & bit) == 0) {
+			pol_eval_first(ev, "platforms.snp.guest_policy.require",
+			    "snp.policy");
+			pol_text_add(&ev->text, "platforms.snp.guest_policy."
+			    "require: claim snp.policy = 0x%" PRIx64 " lacks "
+			    "bit %u (%s)", gp, pol_snp_bit_nums[i],
+			    pol_snp_bit_names[i]);
+			return VOUCH_ERR_POLICY_DENIED;
+		}
+		if ((snp->policy_forbid & bit) != 0 && (gp & bit) != 0) {
+			pol_eval_first(ev, "platforms.snp.guest_policy.forbid",
+			    "snp.policy");
+			pol_text_add(&ev->text, "platforms.snp.guest_policy."
+			    "forbid: claim snp.policy = 0x%" PRIx64 " has bit "
+			    "%u (%s) set", gp, pol_snp_bit_nums[i],
+			    pol_snp_bit_names[i]);
+			return VOUCH_ERR_POLICY_DENIED;
+		}
+	}
+	return VOUCH_OK;
+}
+
+/*
+ * The SEV-SNP settings, over verified claims only, so that vouchd and
+ * `vouch evidence verify --policy` decide alike.  Order: product, signing
+ * key, minimum TCB, VMPL, guest policy bits, host_data.
+ */
+static enum vouch_err
+pol_eval_snp(struct pol_eval *ev)
+{
+	const struct pol_snp *snp = &ev->pol->snp;
+	enum vouch_err rv;
+	const uint8_t *hd;
+	size_t hd_len, i;
+	int64_t vmpl;
+	int idx;
+
+	if (snp->has_products) {
+		rv = pol_eval_snp_name(ev, "platforms.snp.products",
+		    "snp.product", pol_snp_products, snp->product_ok,
+		    POL_SNP_NPRODUCTS, &idx);
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+	}
+	if (snp->has_keys) {
+		rv = pol_eval_snp_name(ev, "platforms.snp.signing_keys",
+		    "snp.signing_key", pol_snp_keys, snp->key_ok,
+		    POL_SNP_NKEYS, &idx);
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+	}
+	if (snp->has_min_tcb) {
+		rv = pol_eval_snp_tcb(ev, snp);
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+	}
+	if (snp->has_max_vmpl) {
+		if (!vouch_claims_get_int(ev->claims, "snp.vmpl", &vmpl)) {
+			pol_eval_first(ev, "platforms.snp.max_vmpl", "snp.vmpl");
+			pol_text_add(&ev->text, "platforms.snp.max_vmpl: claim "
+			    "snp.vmpl is missing, requires lessOrEquals %"
+			    PRId64, snp->max_vmpl);
+			return VOUCH_ERR_POLICY_DENIED;
+		}
+		if (vmpl < 0 || vmpl > snp->max_vmpl) {
+			pol_eval_first(ev, "platforms.snp.max_vmpl", "snp.vmpl");
+			pol_text_add(&ev->text, "platforms.snp.max_vmpl: claim "
+			    "snp.vmpl = %" PRId64 ", requires lessOrEquals %"
+			    PRId64, vmpl, snp->max_vmpl);
+			return VOUCH_ERR_POLICY_DENIED;
+		}
+	}
+	if (snp->policy_require != 0 || snp->policy_forbid != 0) {
+		rv = pol_eval_snp_guest_policy(ev, snp);
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+	}
+	if (snp->nhost_data > 0) {
+		if (!vouch_claims_get_bytes(ev->claims, "host_data", &hd,
+		    &hd_len)) {
+			pol_eval_first(ev, "platforms.snp.host_data",
+			    "host_data");
+			pol_text_add(&ev->text, "platforms.snp.host_data: claim "
+			    "host_data is missing");
+			return VOUCH_ERR_POLICY_DENIED;
+		}
+		for (i = 0; i < snp->nhost_data; i++) {
+			if (hd_len == POL_SNP_HOST_DATA_BYTES &&
+			    memcmp(hd, snp->host_data[i], hd_len) == 0) {
+				return VOUCH_OK;
+			}
+		}
+		pol_eval_first(ev, "platforms.snp.host_data", "host_data");
+		pol_text_add(&ev->text, "platforms.snp.host_data: claim "
+		    "host_data = ");
+		pol_text_hex(&ev->text, hd, hd_len);
+		pol_text_add(&ev->text, " is none of the %zu allowed values",
+		    snp->nhost_data);
+		return VOUCH_ERR_POLICY_DENIED;
+	}
+	return VOUCH_OK;
+}
+
 /* Step 3 of admission: the settings of the trusted platform |idx|. */
 static enum vouch_err
 pol_eval_platform_settings(struct pol_eval *ev, int idx)
@@ -1856,9 +2417,16 @@ pol_eval_platform_settings(struct pol_eval *ev, int idx)
 	const struct pol_platform *plat = &ev->pol->platforms[idx];
 	const char *pname = pol_platform_names[idx];
 	char path[VOUCH_EXPLAIN_PATH_MAX];
+	enum vouch_err rv;
 	int64_t svn;
 	int dbg;
 
+	if (idx == POL_PLATFORM_SNP) {
+		rv = pol_eval_snp(ev);
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+	}
 	if (plat->has_min_tcb) {
 		(void)snprintf(path, sizeof(path), "platforms.%s.min_tcb_svn",
 		    pname);

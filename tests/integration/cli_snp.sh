@@ -3,7 +3,8 @@
 # The CLI on the real AMD SEV-SNP Milan sample (S-1, read in place from
 # $VOUCH_TESTDATA): verified with the right collateral, rejected without a
 # CRL, --insecure-skip-revocation reported as unchecked, a flipped byte
-# rejected.  Exit codes: 0 verified, 1 rejected.
+# rejected.  Exit codes: 0 verified, 1 rejected.  --offline throughout:
+# downloads are cli_snp_collateral.sh's business.
 set -uo pipefail
 V=${VOUCH_BIN:?}
 D=${VOUCH_TESTDATA:-$(dirname "$0")/../../../shared/testdata}
@@ -22,7 +23,7 @@ expect() {
 }
 
 R=$D/snp/gsg_milan_attestation.bin
-E="--endorsements $D/snp/gsg_milan_vcek.der --endorsements $D/certs/amd/ask_ark_milan.pem"
+E="--offline --endorsements $D/snp/gsg_milan_vcek.der --endorsements $D/certs/amd/ask_ark_milan.pem"
 CRL="--endorsements $D/crl/amd/milan_crl_2022-05-09.der"
 AT="--at 2022-09-24T01:00:00Z"
 RD=0102030405$(printf '00%.0s' $(seq 59))
@@ -49,13 +50,20 @@ expect 0 - -- "$V" evidence verify --platform snp $E $AT --insecure-allow-debug 
   --insecure-skip-revocation --json "$R"
 grep -q '"unchecked":\["revocation"' "$T/out" && ok || bad "revocation not listed unchecked"
 "$V" evidence verify --help | grep -q -- "--insecure-skip-revocation" && ok || bad "help text"
+# Without --offline a missing CRL is downloaded: with nothing listening
+# that is a network error, never an acceptance.
+expect 1 VOUCH_ERR_NETWORK -- "$V" evidence verify --platform snp --kds-url http://127.0.0.1:1 \
+  --endorsements "$D/snp/gsg_milan_vcek.der" --endorsements "$D/certs/amd/ask_ark_milan.pem" \
+  $AT --insecure-allow-debug "$R"
+expect 2 - -- "$V" evidence verify --offline --kds-url http://127.0.0.1:1 "$R"
+expect 2 - -- "$V" evidence verify --kds-url ftp://kds.example "$R"
 
 # A flipped byte inside the signed range.
 cp "$R" "$T/flip"; printf '\x42' | dd of="$T/flip" bs=1 seek=$((0x90)) conv=notrunc status=none
 expect 1 VOUCH_ERR_SIGNATURE_INVALID -- "$V" evidence verify --platform snp $E $CRL $AT \
   --insecure-allow-debug "$T/flip"
 # A Genoa root for a Milan report.
-expect 1 VOUCH_ERR_CHAIN_INVALID -- "$V" evidence verify --platform snp \
+expect 1 VOUCH_ERR_CHAIN_INVALID -- "$V" evidence verify --platform snp --offline \
   --endorsements "$D/snp/gsg_milan_vcek.der" --endorsements "$D/certs/amd/ask_ark_genoa.pem" \
   $CRL $AT --insecure-allow-debug "$R"
 # show decodes without verifying

@@ -55,6 +55,19 @@
 /* |r| as the rule of release rule "r". */
 #define RRULE(r)	DOC(",\"release_rules\":{\"r\":{\"rule\":" r "}}")
 
+/* Every SEV-SNP setting, matching snp_claims() below. */
+#define SNP_FULL \
+	"{\"snp\":{\"products\":[\"Milan\",\"Turin\"]," \
+	"\"signing_keys\":[\"vcek\"],\"min_tcb\":{\"Milan\":{" \
+	"\"bootloader\":2,\"tee\":0,\"snp\":5,\"microcode\":68}," \
+	"\"Turin\":{\"bootloader\":1,\"tee\":1,\"snp\":1,\"microcode\":1," \
+	"\"fmc\":1}},\"max_vmpl\":0,\"guest_policy\":{\"require\":" \
+	"[\"smt\"],\"forbid\":[\"single_socket\",\"ciphertext_hiding\"]}," \
+	"\"host_data\":[\"" HEX32("00") "\",\"" HEX32("ab") "\"]," \
+	"\"insecure_allow_debug\":false}}"
+/* "platforms": {"snp": {|x|}} */
+#define SNP_P(x)	DOC_P("{\"snp\":{" x "}}")
+
 /* The full example (docs/policy.md has the same shape). */
 static const char full_policy[] =
 	"{\"vouch_policy\":1,\"version\":7,"
@@ -221,6 +234,11 @@ static const char *const good_docs[] = {
 	DOC(",\"release_rules\":{\"k\":{\"rule\":{\"claim\":\"debug\","
 	    "\"equals\":false},\"max_releases\":2147483647,"
 	    "\"not_after\":\"2029-01-01T00:00:00Z\"}}"),
+	/* Every SEV-SNP setting (docs/policy.md 2.1.1). */
+	DOC_P(SNP_FULL),
+	DOC_P("{\"snp\":{\"guest_policy\":{}}}"),
+	DOC_P("{\"snp\":{\"min_tcb\":{\"Turin\":{\"bootloader\":0,"
+	    "\"tee\":0,\"snp\":0,\"microcode\":0}},\"max_vmpl\":3}}"),
 	/* Whitespace is JSON's business. */
 	" {\n\t\"vouch_policy\" : 1 , \"version\":1,\"expires\":"
 	"\"2030-01-01T00:00:00Z\",\"platforms\":{},\"measurements\":{} }\n",
@@ -291,6 +309,94 @@ static const struct bad_doc bad_docs[] = {
 	{ "min_tcb_svn on snp",
 	  DOC_P("{\"snp\":{\"min_tcb_svn\":1}}"), VOUCH_ERR_POLICY_INVALID,
 	  "platforms.snp.min_tcb_svn: unknown key" },
+	/* SEV-SNP settings. */
+	{ "snp: unknown key", SNP_P("\"vmpl\":0"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.vmpl: unknown key" },
+	{ "snp: products empty", SNP_P("\"products\":[]"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.products: must be a "
+	  "non-empty array" },
+	{ "snp: products not an array", SNP_P("\"products\":\"Milan\""),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.products: must be" },
+	{ "snp: unknown product", SNP_P("\"products\":[\"Milan\","
+	  "\"Bergamo\"]"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.products[1]: unknown name \"Bergamo\"" },
+	{ "snp: product case", SNP_P("\"products\":[\"milan\"]"),
+	  VOUCH_ERR_POLICY_INVALID, "unknown name \"milan\"" },
+	{ "snp: product twice", SNP_P("\"products\":[\"Genoa\",\"Genoa\"]"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.products[1]: \"Genoa\" is "
+	  "listed twice" },
+	{ "snp: product not a string", SNP_P("\"products\":[1]"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.products[0]: must be a "
+	  "string" },
+	{ "snp: signing key case", SNP_P("\"signing_keys\":[\"VCEK\"]"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.signing_keys[0]: unknown "
+	  "name \"VCEK\" (known: vcek, vlek)" },
+	{ "snp: signing keys empty", SNP_P("\"signing_keys\":[]"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.signing_keys" },
+	{ "snp: max_vmpl 4", SNP_P("\"max_vmpl\":4"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.max_vmpl: 4 is outside 0..3" },
+	{ "snp: max_vmpl -1", SNP_P("\"max_vmpl\":-1"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.max_vmpl" },
+	{ "snp: max_vmpl string", SNP_P("\"max_vmpl\":\"0\""),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.max_vmpl: must be an "
+	  "integer" },
+	{ "snp: min_tcb empty", SNP_P("\"min_tcb\":{}"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.min_tcb: must be a "
+	  "non-empty object of products" },
+	{ "snp: min_tcb flat", SNP_P("\"min_tcb\":{\"bootloader\":1}"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.min_tcb.bootloader: "
+	  "unknown product" },
+	{ "snp: min_tcb product case", SNP_P("\"min_tcb\":{\"milan\":{}}"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.min_tcb.milan: unknown "
+	  "product" },
+	{ "snp: min_tcb component missing", SNP_P("\"min_tcb\":{\"Genoa\":"
+	  "{\"bootloader\":1,\"tee\":1,\"snp\":1}}"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.min_tcb.Genoa: missing "
+	  "\"microcode\"" },
+	{ "snp: min_tcb 256", SNP_P("\"min_tcb\":{\"Genoa\":{\"bootloader\":"
+	  "1,\"tee\":1,\"snp\":256,\"microcode\":1}}"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.min_tcb.Genoa.snp: 256 is "
+	  "outside 0..255" },
+	{ "snp: min_tcb fmc on Milan", SNP_P("\"min_tcb\":{\"Milan\":{"
+	  "\"bootloader\":1,\"tee\":1,\"snp\":1,\"microcode\":1,"
+	  "\"fmc\":1}}"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.min_tcb.Milan.fmc: unknown key" },
+	{ "snp: min_tcb not an object", SNP_P("\"min_tcb\":{\"Milan\":5}"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.min_tcb.Milan: must be an "
+	  "object" },
+	{ "snp: guest_policy require debug", SNP_P("\"guest_policy\":{"
+	  "\"require\":[\"debug\"]}"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.guest_policy.require[0]: unknown name \"debug\"" },
+	{ "snp: guest_policy forbid migrate_ma", SNP_P("\"guest_policy\":{"
+	  "\"forbid\":[\"migrate_ma\"]}"), VOUCH_ERR_POLICY_INVALID,
+	  "migrate_ma is always refused" },
+	{ "snp: guest_policy both", SNP_P("\"guest_policy\":{\"require\":"
+	  "[\"smt\"],\"forbid\":[\"rapl_dis\",\"smt\"]}"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.guest_policy: \"smt\" is "
+	  "both required and forbidden" },
+	{ "snp: guest_policy unknown key", SNP_P("\"guest_policy\":{"
+	  "\"allow\":[\"smt\"]}"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.guest_policy.allow: unknown key" },
+	{ "snp: guest_policy raw bits", SNP_P("\"guest_policy\":196608"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.guest_policy: must be an "
+	  "object" },
+	{ "snp: host_data 31 bytes", SNP_P("\"host_data\":[\""
+	  H8("000000") "0000\"]"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.host_data[0]: host_data is exactly 32 bytes" },
+	{ "snp: host_data 33 bytes", SNP_P("\"host_data\":[\"" HEX32("00")
+	  "00\"]"), VOUCH_ERR_POLICY_INVALID, "platforms.snp.host_data[0]" },
+	{ "snp: host_data bad hex", SNP_P("\"host_data\":[\"" HEX32("0g")
+	  "\"]"), VOUCH_ERR_POLICY_INVALID, "platforms.snp.host_data[0]" },
+	{ "snp: host_data twice", SNP_P("\"host_data\":[\"" HEX32("ab")
+	  "\",\"" HEX32("AB") "\"]"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.host_data[1]: value already listed at [0]" },
+	{ "snp: host_data empty", SNP_P("\"host_data\":[]"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.host_data: must be an "
+	  "array of 1 to 64" },
+	{ "snp: host_data string", SNP_P("\"host_data\":\"" HEX32("00")
+	  "\""), VOUCH_ERR_POLICY_INVALID, "platforms.snp.host_data" },
+	{ "snp setting on tdx", DOC_P("{\"tdx\":{\"max_vmpl\":0}}"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.tdx.max_vmpl: unknown key" },
 	{ "unknown cca key",
 	  DOC_P("{\"cca\":{\"insecure_allow_debug\":false,\"x\":1}}"),
 	  VOUCH_ERR_POLICY_INVALID, "platforms.cca.x: unknown key" },
@@ -1079,6 +1185,252 @@ test_admission(void **state)
 }
 
 /*
+ * SEV-SNP settings on synthetic claims (test_snp.c runs the same settings
+ * on verified real reports).  The defaults below satisfy SNP_FULL.
+ */
+struct snp_spec {
+	const char	*product;	/* NULL: missing */
+	const char	*key;		/* NULL: missing */
+	int		 tcb[5];	/* bl, tee, snp, ucode, fmc; -1 missing */
+	int64_t		 vmpl;		/* -1: missing */
+	int64_t		 policy;	/* -1: missing */
+	int		 host_data;	/* fill byte; -1 missing, -2 16 bytes */
+};
+
+static struct vouch_claims *
+snp_claims(const struct snp_spec *sp)
+{
+	static const char *const parts[] = { "bootloader", "tee", "snp",
+	    "microcode", "fmc" };
+	struct vouch_claims *c = make_claims("snp", meas1, 48, 0, false, 0,
+	    NULL);
+	uint8_t hd[32];
+	char name[64];
+	size_t i;
+
+	if (sp->product != NULL) {
+		assert_int_equal(vouch_claims_set_string(NULL, c,
+		    "snp.product", sp->product), VOUCH_OK);
+	}
+	if (sp->key != NULL) {
+		assert_int_equal(vouch_claims_set_string(NULL, c,
+		    "snp.signing_key", sp->key), VOUCH_OK);
+	}
+	for (i = 0; i < 5; i++) {
+		if (sp->tcb[i] < 0) {
+			continue;
+		}
+		(void)snprintf(name, sizeof(name), "snp.reported_tcb.%s",
+		    parts[i]);
+		assert_int_equal(vouch_claims_set_int(NULL, c, name,
+		    sp->tcb[i]), VOUCH_OK);
+	}
+	if (sp->vmpl >= 0) {
+		assert_int_equal(vouch_claims_set_int(NULL, c, "snp.vmpl",
+		    sp->vmpl), VOUCH_OK);
+	}
+	if (sp->policy >= 0) {
+		assert_int_equal(vouch_claims_set_int(NULL, c, "snp.policy",
+		    sp->policy), VOUCH_OK);
+	}
+	if (sp->host_data >= 0 || sp->host_data == -2) {
+		memset(hd, sp->host_data >= 0 ? sp->host_data : 0, sizeof(hd));
+		assert_int_equal(vouch_claims_set_bytes(NULL, c, "host_data",
+		    hd, sp->host_data == -2 ? 16 : sizeof(hd)), VOUCH_OK);
+	}
+	return c;
+}
+
+#define SNP_OK_SPEC	{ "Milan", "vcek", { 2, 0, 5, 68, -1 }, 0, 0x30000, 0 }
+
+struct snp_case {
+	const char	*name;
+	const char	*doc;
+	struct snp_spec	 spec;
+	enum vouch_err	 want;
+	const char	*claim;
+	const char	*text;
+};
+
+static const struct snp_case snp_cases[] = {
+	{ "all settings hold", DOC_P(SNP_FULL), SNP_OK_SPEC, VOUCH_OK, "",
+	  "admitted: platform snp" },
+	{ "no settings: nothing else needed", DOC_P("{\"snp\":{}}"),
+	  { NULL, NULL, { -1, -1, -1, -1, -1 }, -1, -1, -1 }, VOUCH_OK, "",
+	  "admitted" },
+	{ "other host_data value", DOC_P(SNP_FULL),
+	  { "Milan", "vcek", { 2, 0, 5, 68, -1 }, 0, 0x30000, 0xab },
+	  VOUCH_OK, "", "admitted" },
+	{ "higher TCB", DOC_P(SNP_FULL),
+	  { "Milan", "vcek", { 3, 1, 6, 200, -1 }, 0, 0x30000, 0 },
+	  VOUCH_OK, "", "admitted" },
+	{ "Turin with fmc", DOC_P(SNP_FULL),
+	  { "Turin", "vcek", { 1, 1, 1, 1, 1 }, 0, 0x30000, 0 },
+	  VOUCH_OK, "", "admitted" },
+	/* products */
+	{ "product not listed", DOC_P(SNP_FULL),
+	  { "Genoa", "vcek", { 9, 9, 9, 99, -1 }, 0, 0x30000, 0 },
+	  VOUCH_ERR_POLICY_DENIED, "snp.product",
+	  "platforms.snp.products: claim snp.product = \"Genoa\", requires "
+	  "in [\"Milan\", \"Turin\"]" },
+	{ "product missing", DOC_P(SNP_FULL),
+	  { NULL, "vcek", { 2, 0, 5, 68, -1 }, 0, 0x30000, 0 },
+	  VOUCH_ERR_POLICY_DENIED, "snp.product",
+	  "claim snp.product is missing" },
+	/* signing_keys */
+	{ "vlek not allowed", DOC_P(SNP_FULL),
+	  { "Milan", "vlek", { 2, 0, 5, 68, -1 }, 0, 0x30000, 0 },
+	  VOUCH_ERR_POLICY_DENIED, "snp.signing_key",
+	  "platforms.snp.signing_keys: claim snp.signing_key = \"vlek\", "
+	  "requires in [\"vcek\"]" },
+	{ "signing key missing", DOC_P(SNP_FULL),
+	  { "Milan", NULL, { 2, 0, 5, 68, -1 }, 0, 0x30000, 0 },
+	  VOUCH_ERR_POLICY_DENIED, "snp.signing_key",
+	  "claim snp.signing_key is missing" },
+	/* min_tcb, each component */
+	{ "bootloader below", DOC_P(SNP_FULL),
+	  { "Milan", "vcek", { 1, 0, 5, 68, -1 }, 0, 0x30000, 0 },
+	  VOUCH_ERR_TCB_OUT_OF_DATE, "snp.reported_tcb.bootloader",
+	  "platforms.snp.min_tcb.Milan.bootloader: claim "
+	  "snp.reported_tcb.bootloader = 1, requires greaterOrEquals 2" },
+	{ "snp below", DOC_P(SNP_FULL),
+	  { "Milan", "vcek", { 9, 9, 4, 99, -1 }, 0, 0x30000, 0 },
+	  VOUCH_ERR_TCB_OUT_OF_DATE, "snp.reported_tcb.snp",
+	  "snp.reported_tcb.snp = 4, requires greaterOrEquals 5" },
+	{ "microcode below", DOC_P(SNP_FULL),
+	  { "Milan", "vcek", { 9, 9, 9, 67, -1 }, 0, 0x30000, 0 },
+	  VOUCH_ERR_TCB_OUT_OF_DATE, "snp.reported_tcb.microcode",
+	  "snp.reported_tcb.microcode = 67, requires greaterOrEquals 68" },
+	{ "tee below", SNP_P("\"min_tcb\":{\"Milan\":{\"bootloader\":"
+	  "0,\"tee\":1,\"snp\":0,\"microcode\":0}}"),
+	  SNP_OK_SPEC, VOUCH_ERR_TCB_OUT_OF_DATE, "snp.reported_tcb.tee",
+	  "platforms.snp.min_tcb.Milan.tee: claim snp.reported_tcb.tee = 0" },
+	{ "tcb component missing", DOC_P(SNP_FULL),
+	  { "Milan", "vcek", { 2, 0, -1, 68, -1 }, 0, 0x30000, 0 },
+	  VOUCH_ERR_TCB_OUT_OF_DATE, "snp.reported_tcb.snp",
+	  "claim snp.reported_tcb.snp is missing, requires greaterOrEquals 5" },
+	{ "Turin fmc below", DOC_P(SNP_FULL),
+	  { "Turin", "vcek", { 1, 1, 1, 1, 0 }, 0, 0x30000, 0 },
+	  VOUCH_ERR_TCB_OUT_OF_DATE, "snp.reported_tcb.fmc",
+	  "platforms.snp.min_tcb.Turin.fmc" },
+	{ "Turin fmc missing", DOC_P(SNP_FULL),
+	  { "Turin", "vcek", { 1, 1, 1, 1, -1 }, 0, 0x30000, 0 },
+	  VOUCH_ERR_TCB_OUT_OF_DATE, "snp.reported_tcb.fmc",
+	  "claim snp.reported_tcb.fmc is missing" },
+	{ "no floor for the product", SNP_P("\"min_tcb\":{\"Genoa\":{"
+	  "\"bootloader\":0,\"tee\":0,\"snp\":0,\"microcode\":0}}"),
+	  SNP_OK_SPEC, VOUCH_ERR_POLICY_DENIED, "snp.product",
+	  "platforms.snp.min_tcb: claim snp.product = \"Milan\" has no "
+	  "minimum TCB" },
+	{ "min_tcb: product missing", SNP_P("\"min_tcb\":{\"Milan\":{"
+	  "\"bootloader\":0,\"tee\":0,\"snp\":0,\"microcode\":0}}"),
+	  { NULL, "vcek", { 2, 0, 5, 68, -1 }, 0, 0x30000, 0 },
+	  VOUCH_ERR_POLICY_DENIED, "snp.product",
+	  "platforms.snp.min_tcb: claim snp.product is missing" },
+	/* max_vmpl */
+	{ "vmpl 1 above 0", DOC_P(SNP_FULL),
+	  { "Milan", "vcek", { 2, 0, 5, 68, -1 }, 1, 0x30000, 0 },
+	  VOUCH_ERR_POLICY_DENIED, "snp.vmpl",
+	  "platforms.snp.max_vmpl: claim snp.vmpl = 1, requires lessOrEquals "
+	  "0" },
+	{ "vmpl 1 within 1", SNP_P("\"max_vmpl\":1"),
+	  { "Milan", "vcek", { 2, 0, 5, 68, -1 }, 1, 0x30000, 0 },
+	  VOUCH_OK, "", "admitted" },
+	{ "vmpl missing", DOC_P(SNP_FULL),
+	  { "Milan", "vcek", { 2, 0, 5, 68, -1 }, -1, 0x30000, 0 },
+	  VOUCH_ERR_POLICY_DENIED, "snp.vmpl", "claim snp.vmpl is missing" },
+	/* guest_policy */
+	{ "smt required, absent", DOC_P(SNP_FULL),
+	  { "Milan", "vcek", { 2, 0, 5, 68, -1 }, 0, 0x20000, 0 },
+	  VOUCH_ERR_POLICY_DENIED, "snp.policy",
+	  "platforms.snp.guest_policy.require: claim snp.policy = 0x20000 "
+	  "lacks bit 16 (smt)" },
+	{ "single_socket forbidden, set", DOC_P(SNP_FULL),
+	  { "Milan", "vcek", { 2, 0, 5, 68, -1 }, 0, 0x130000, 0 },
+	  VOUCH_ERR_POLICY_DENIED, "snp.policy",
+	  "platforms.snp.guest_policy.forbid: claim snp.policy = 0x130000 has "
+	  "bit 20 (single_socket) set" },
+	{ "ciphertext_hiding forbidden, set", DOC_P(SNP_FULL),
+	  { "Milan", "vcek", { 2, 0, 5, 68, -1 }, 0, 0x1030000, 0 },
+	  VOUCH_ERR_POLICY_DENIED, "snp.policy", "bit 24 (ciphertext_hiding)" },
+	{ "single_socket required, set",
+	  SNP_P("\"guest_policy\":{\"require\":[\"single_socket\"],"
+	  "\"forbid\":[\"smt\"]}"),
+	  { "Milan", "vcek", { 2, 0, 5, 68, -1 }, 0, 0x120000, 0 },
+	  VOUCH_OK, "", "admitted" },
+	{ "guest policy missing", DOC_P(SNP_FULL),
+	  { "Milan", "vcek", { 2, 0, 5, 68, -1 }, 0, -1, 0 },
+	  VOUCH_ERR_POLICY_DENIED, "snp.policy",
+	  "claim snp.policy is missing" },
+	/* host_data */
+	{ "host_data not listed", DOC_P(SNP_FULL),
+	  { "Milan", "vcek", { 2, 0, 5, 68, -1 }, 0, 0x30000, 0x11 },
+	  VOUCH_ERR_POLICY_DENIED, "host_data",
+	  "platforms.snp.host_data: claim host_data = " HEX32("11")
+	  " is none of the 2 allowed values" },
+	{ "host_data prefix", DOC_P(SNP_FULL),
+	  { "Milan", "vcek", { 2, 0, 5, 68, -1 }, 0, 0x30000, -2 },
+	  VOUCH_ERR_POLICY_DENIED, "host_data", "is none of the 2" },
+	{ "host_data missing", DOC_P(SNP_FULL),
+	  { "Milan", "vcek", { 2, 0, 5, 68, -1 }, 0, 0x30000, -1 },
+	  VOUCH_ERR_POLICY_DENIED, "host_data", "claim host_data is missing" },
+	/* The settings come before the measurement and the rules. */
+	{ "settings before measurement",
+	  "{\"vouch_policy\":1,\"version\":1,\"expires\":"
+	  "\"2030-01-01T00:00:00Z\",\"platforms\":" SNP_FULL ","
+	  "\"measurements\":{}}",
+	  { "Milan", "vcek", { 2, 0, 5, 68, -1 }, 1, 0x30000, 0 },
+	  VOUCH_ERR_POLICY_DENIED, "snp.vmpl", "max_vmpl" },
+	/* A sim policy's settings do not apply to snp claims. */
+	{ "max_vmpl with sim also trusted", DOC_P("{\"sim\":{},"
+	  "\"snp\":{\"max_vmpl\":0}}"),
+	  { NULL, NULL, { -1, -1, -1, -1, -1 }, 3, -1, -1 },
+	  VOUCH_ERR_POLICY_DENIED, "snp.vmpl", "max_vmpl" },
+};
+
+static void
+test_snp_settings(void **state)
+{
+	const struct snp_case *tc;
+	struct vouch_ctx *ctx = new_ctx();
+	struct vouch_policy *pol;
+	struct vouch_claims *c;
+	struct vouch_explain ex;
+	enum vouch_err rv;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(snp_cases); i++) {
+		tc = &snp_cases[i];
+		pol = must_parse(ctx, tc->doc);
+		c = snp_claims(&tc->spec);
+		rv = vouch_policy_evaluate_admission(ctx, pol, c, &ex);
+		if (rv != tc->want || ex.code != tc->want) {
+			fail_msg("%s: got %s (%s), want %s", tc->name,
+			    vouch_errname(rv), ex.text,
+			    vouch_errname(tc->want));
+		}
+		if (strcmp(ex.claim, tc->claim) != 0) {
+			fail_msg("%s: claim \"%s\", want \"%s\"", tc->name,
+			    ex.claim, tc->claim);
+		}
+		if (strstr(ex.text, tc->text) == NULL) {
+			fail_msg("%s: text \"%s\" lacks \"%s\"", tc->name,
+			    ex.text, tc->text);
+		}
+		vouch_claims_free(c);
+		vouch_policy_free(pol);
+	}
+	/* A sim claim set under the snp policy: the platform is sim. */
+	pol = must_parse(ctx, DOC_P("{\"sim\":{},\"snp\":{\"max_vmpl\":0}}"));
+	c = std_claims();
+	assert_int_equal(vouch_policy_evaluate_admission(ctx, pol, c, &ex),
+	    VOUCH_OK);
+	vouch_claims_free(c);
+	vouch_policy_free(pol);
+	vouch_ctx_free(ctx);
+}
+
+/*
  * Operators, through a release rule, on the full claim set (platform sim,
  * measurement M1, debug false, sim.tcb_svn 3, profile "test") and on the
  * sparse one (platform only).
@@ -1425,6 +1777,7 @@ main(void)
 		cmocka_unit_test(test_accessors),
 		cmocka_unit_test(test_check_current),
 		cmocka_unit_test(test_admission),
+		cmocka_unit_test(test_snp_settings),
 		cmocka_unit_test(test_operators),
 		cmocka_unit_test(test_explanations),
 		cmocka_unit_test(test_explanation_bounded),

@@ -25,6 +25,8 @@
 #include "crypto/crypto.h"
 #include "platform/platform.h"
 #include "platform/snp.h"
+#include "platform/snp_kds.h"
+#include "policy/policy.h"
 #include "util/file.h"
 
 #define T_MILAN		1663981200	/* 2022-09-24T01:00:00Z, S-1's time */
@@ -46,6 +48,8 @@
 #define GENOA_CRL_2022	"crl/amd/genoa_crl_2022-10-31.der"
 #define GENOA_CRL_2024	"crl/amd/genoa_crl_2024-10-23.der"
 #define GENOA_ASK_REVOKED "certs/amd/genoa_ask_revoked_020001.der"
+#define AZURE_HCL	"snp/az-snp-vtpm/hcl-report.bin"
+#define AZURE_VCEK	"snp/az-snp-vtpm/vcek.pem"
 
 static const char *testdata;
 
@@ -582,41 +586,60 @@ static void
 test_revoked_ask(void **state)
 {
 	struct vouch_ctx *ctx = vouch_ctx_new();
-	struct vouch_verify_config *cfg;
-	static const char *const crl24[] = { GENOA_CRL_2024, NULL };
-	static const char *const crl22[] = { GENOA_CRL_2022, NULL };
 	STACK_OF(X509) *sk = sk_X509_new_null();
-	struct blob chain, revoked;
+	struct blob chain, revoked, crl24, crl22, milan;
+	struct snp_crl_ref ref[2];
 	X509 *old_ask = NULL, *ask, *ark;
 
 	(void)state;
 	NEED_TESTDATA();
 	chain = td(GENOA_CHAIN);
 	revoked = td(GENOA_ASK_REVOKED);
+	crl24 = td(GENOA_CRL_2024);
+	crl22 = td(GENOA_CRL_2022);
+	milan = td(MILAN_CRL_2025);
 	assert_int_equal(vouch_certs_parse(ctx, chain.p, chain.n, sk), VOUCH_OK);
 	ask = sk_X509_value(sk, 0);
 	ark = sk_X509_value(sk, 1);
 	assert_int_equal(vouch_cert_from_der(ctx, revoked.p, revoked.n,
 	    &old_ask), VOUCH_OK);
 
-	cfg = config(ctx, crl24, 0);
-	assert_int_equal(snp_check_revocation(ctx, cfg, ark, &old_ask, 1,
+	ref[0].p = crl24.p;
+	ref[0].n = crl24.n;
+	assert_int_equal(snp_check_revocation(ctx, ref, 1, ark, &old_ask, 1,
 	    T_2025), VOUCH_ERR_CERT_REVOKED);
-	assert_int_equal(snp_check_revocation(ctx, cfg, ark, &ask, 1, T_2025),
-	    VOUCH_OK);
+	assert_int_equal(snp_check_revocation(ctx, ref, 1, ark, &ask, 1,
+	    T_2025), VOUCH_OK);
 	/* Stale at 2026 for either certificate. */
-	assert_int_equal(snp_check_revocation(ctx, cfg, ark, &ask, 1, T_2026),
-	    VOUCH_ERR_CRL_EXPIRED);
-	vouch_verify_config_free(cfg);
-	cfg = config(ctx, crl22, 0);
-	assert_int_equal(snp_check_revocation(ctx, cfg, ark, &old_ask, 1,
+	assert_int_equal(snp_check_revocation(ctx, ref, 1, ark, &ask, 1,
+	    T_2026), VOUCH_ERR_CRL_EXPIRED);
+	ref[0].p = crl22.p;
+	ref[0].n = crl22.n;
+	assert_int_equal(snp_check_revocation(ctx, ref, 1, ark, &old_ask, 1,
 	    T_2023), VOUCH_ERR_CERT_REVOKED);
-	/* The Milan ARK did not sign the Genoa list. */
-	vouch_verify_config_free(cfg);
+	/* The Milan ARK's list does not speak for Genoa: missing. */
+	ref[0].p = milan.p;
+	ref[0].n = milan.n;
+	assert_int_equal(snp_check_revocation(ctx, ref, 1, ark, &old_ask, 1,
+	    T_2025), VOUCH_ERR_CRL_MISSING);
+	/* A stale list beside a current one: the current one decides. */
+	ref[0].p = crl22.p;
+	ref[0].n = crl22.n;
+	ref[1].p = crl24.p;
+	ref[1].n = crl24.n;
+	assert_int_equal(snp_check_revocation(ctx, ref, 2, ark, &ask, 1,
+	    T_2025), VOUCH_OK);
+	/* A CRL that does not parse is an error, not a skip. */
+	ref[1].n = crl24.n - 1;
+	assert_int_equal(snp_check_revocation(ctx, ref, 2, ark, &ask, 1,
+	    T_2025), VOUCH_ERR_BAD_DER);
 	X509_free(old_ask);
 	sk_X509_pop_free(sk, X509_free);
 	free(chain.p);
 	free(revoked.p);
+	free(crl24.p);
+	free(crl22.p);
+	free(milan.p);
 	vouch_ctx_free(ctx);
 }
 
@@ -717,6 +740,259 @@ test_probe_and_show(void **state)
 	free(ev.p);
 }
 
+/*
+ * The SEV-SNP policy settings (lib/policy/policy.c, docs/policy.md
+ * 2.1.1) on claims verified from the real reports: each setting holds on
+ * one report and fails on another (or with another value), the same
+ * evaluation vouchd runs at admission.
+ */
+struct real_report {
+	const char		*name;
+	const char		*file;
+	size_t			 offset;	/* of the report inside |file| */
+	const char *const	*files;
+	int64_t			 at;
+	int			 flags;
+};
+
+static const char *const vlek_files[] = { VLEK_CERT, VLEK_CHAIN,
+    MILAN_CRL_2025, NULL };
+static const char *const genoa_files[] = { GENOA_VCEK, GENOA_CHAIN,
+    GENOA_CRL_2024, NULL };
+static const char *const azure_files[] = { AZURE_VCEK, MILAN_CRL_2025,
+    NULL };
+
+static const struct real_report real_milan = { "Milan S-1", MILAN_REPORT, 0,
+    milan_files, T_MILAN, F_DEBUG };
+static const struct real_report real_vlek = { "Milan VLEK S-2", VLEK_REPORT,
+    0, vlek_files, T_2025, 0 };
+static const struct real_report real_genoa = { "Genoa S-3", GENOA_REPORT, 0,
+    genoa_files, T_2025, 0 };
+/* S-4: the SNP report at offset 0x20 of the Azure HCL report. */
+static const struct real_report real_azure = { "Azure Milan S-4",
+    AZURE_HCL, 0x20, azure_files, T_2025, 0 };
+
+/*
+ * Verify |rr| (must succeed), then evaluate a policy trusting snp with
+ * |settings| and the report's own measurement.
+ */
+static enum vouch_err
+admit_real(const struct real_report *rr, const char *settings,
+    struct vouch_explain *ex)
+{
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct vouch_verify_config *cfg;
+	struct vouch_result *res = NULL;
+	struct vouch_policy *pol = NULL;
+	struct blob ev = td(rr->file);
+	const uint8_t *m;
+	char hex[2 * 48 + 1], doc[4096];
+	enum vouch_err rv;
+	size_t n;
+	int len;
+
+	assert_non_null(ctx);
+	assert_true(ev.n >= rr->offset + SNP_REPORT_LEN);
+	vouch_ctx_set_time(ctx, rr->at);
+	cfg = config(ctx, rr->files, rr->flags);
+	rv = run(ctx, cfg, ev.p + rr->offset, SNP_REPORT_LEN, &res);
+	if (rv != VOUCH_OK) {
+		fail_msg("%s: verification failed: %s", rr->name,
+		    vouch_error(ctx));
+	}
+	assert_true(vouch_claims_get_bytes(vouch_result_claims(res),
+	    "measurement", &m, &n));
+	assert_true(vouch_hex_encode(m, n, hex, sizeof(hex)));
+	len = snprintf(doc, sizeof(doc), "{\"vouch_policy\":1,\"version\":1,"
+	    "\"expires\":\"2099-01-01T00:00:00Z\",\"platforms\":{\"snp\":{"
+	    "%s%s%s}},\"measurements\":{\"r\":[\"%s\"]}}",
+	    (rr->flags & F_DEBUG) != 0 ? "\"insecure_allow_debug\":true" : "",
+	    (rr->flags & F_DEBUG) != 0 && settings[0] != '\0' ? "," : "",
+	    settings, hex);
+	assert_true(len > 0 && (size_t)len < sizeof(doc));
+	rv = vouch_policy_parse(ctx, (const uint8_t *)doc, (size_t)len, &pol);
+	if (rv != VOUCH_OK) {
+		fail_msg("%s: policy %s: %s", rr->name, doc, vouch_error(ctx));
+	}
+	rv = vouch_policy_evaluate_admission(ctx, pol,
+	    vouch_result_claims(res), ex);
+	vouch_policy_free(pol);
+	vouch_result_free(res);
+	vouch_verify_config_free(cfg);
+	free(ev.p);
+	vouch_ctx_free(ctx);
+	return rv;
+}
+
+struct real_case {
+	const struct real_report	*rr;
+	const char			*settings;
+	enum vouch_err			 want;
+	const char			*text;	/* substring of the explanation */
+};
+
+#define MIN_TCB(p, bl, tee, snp, uc) "\"min_tcb\":{\"" p "\":{\"bootloader\":" \
+	#bl ",\"tee\":" #tee ",\"snp\":" #snp ",\"microcode\":" #uc "}}"
+#define ZERO32 "0000000000000000000000000000000000000000000000000000000000000000"
+
+static const struct real_case real_cases[] = {
+	/* No settings: the defaults (no debug) only. */
+	{ &real_vlek, "", VOUCH_OK, "admitted: platform snp" },
+	{ &real_genoa, "", VOUCH_OK, "admitted" },
+	{ &real_azure, "", VOUCH_OK, "admitted" },
+	{ &real_milan, "", VOUCH_OK, "admitted" },
+	/* products */
+	{ &real_milan, "\"products\":[\"Milan\"]", VOUCH_OK, "admitted" },
+	{ &real_genoa, "\"products\":[\"Genoa\",\"Turin\"]", VOUCH_OK,
+	  "admitted" },
+	{ &real_milan, "\"products\":[\"Genoa\",\"Turin\"]",
+	  VOUCH_ERR_POLICY_DENIED, "platforms.snp.products: claim snp.product "
+	  "= \"Milan\", requires in [\"Genoa\", \"Turin\"]" },
+	{ &real_vlek, "\"products\":[\"Genoa\"]", VOUCH_ERR_POLICY_DENIED,
+	  "claim snp.product = \"Milan\"" },
+	/* signing_keys */
+	{ &real_milan, "\"signing_keys\":[\"vcek\"]", VOUCH_OK, "admitted" },
+	{ &real_vlek, "\"signing_keys\":[\"vlek\"]", VOUCH_OK, "admitted" },
+	{ &real_vlek, "\"signing_keys\":[\"vcek\"]", VOUCH_ERR_POLICY_DENIED,
+	  "platforms.snp.signing_keys: claim snp.signing_key = \"vlek\", "
+	  "requires in [\"vcek\"]" },
+	{ &real_genoa, "\"signing_keys\":[\"vlek\"]", VOUCH_ERR_POLICY_DENIED,
+	  "claim snp.signing_key = \"vcek\"" },
+	/* min_tcb: exactly the reported TCB passes, one more fails */
+	{ &real_milan, MIN_TCB("Milan", 2, 0, 5, 68), VOUCH_OK, "admitted" },
+	{ &real_milan, MIN_TCB("Milan", 2, 0, 5, 69), VOUCH_ERR_TCB_OUT_OF_DATE,
+	  "platforms.snp.min_tcb.Milan.microcode: claim "
+	  "snp.reported_tcb.microcode = 68, requires greaterOrEquals 69" },
+	{ &real_genoa, MIN_TCB("Genoa", 10, 0, 23, 25), VOUCH_OK, "admitted" },
+	{ &real_genoa, MIN_TCB("Genoa", 11, 0, 23, 25),
+	  VOUCH_ERR_TCB_OUT_OF_DATE, "snp.reported_tcb.bootloader = 10" },
+	{ &real_genoa, MIN_TCB("Genoa", 10, 1, 23, 25),
+	  VOUCH_ERR_TCB_OUT_OF_DATE, "snp.reported_tcb.tee = 0" },
+	{ &real_genoa, MIN_TCB("Genoa", 10, 0, 24, 25),
+	  VOUCH_ERR_TCB_OUT_OF_DATE, "snp.reported_tcb.snp = 23" },
+	/* A floor for Milan says nothing about Genoa. */
+	{ &real_genoa, MIN_TCB("Milan", 0, 0, 0, 0), VOUCH_ERR_POLICY_DENIED,
+	  "claim snp.product = \"Genoa\" has no minimum TCB" },
+	/*
+	 * The floor is on REPORTED_TCB (the TCB the V[CL]EK certifies):
+	 * S-4 runs microcode 210 (CURRENT_TCB) but signs with a VCEK for
+	 * 115; S-2 runs 220 and signs for 217.
+	 */
+	{ &real_azure, MIN_TCB("Milan", 3, 0, 8, 115), VOUCH_OK, "admitted" },
+	{ &real_azure, MIN_TCB("Milan", 3, 0, 8, 200),
+	  VOUCH_ERR_TCB_OUT_OF_DATE, "snp.reported_tcb.microcode = 115, "
+	  "requires greaterOrEquals 200" },
+	{ &real_vlek, MIN_TCB("Milan", 4, 0, 24, 217), VOUCH_OK, "admitted" },
+	{ &real_vlek, MIN_TCB("Milan", 4, 0, 24, 218),
+	  VOUCH_ERR_TCB_OUT_OF_DATE, "snp.reported_tcb.microcode = 217" },
+	/* max_vmpl: S-2 was requested at VMPL 1 */
+	{ &real_vlek, "\"max_vmpl\":1", VOUCH_OK, "admitted" },
+	{ &real_vlek, "\"max_vmpl\":0", VOUCH_ERR_POLICY_DENIED,
+	  "platforms.snp.max_vmpl: claim snp.vmpl = 1, requires lessOrEquals "
+	  "0" },
+	{ &real_genoa, "\"max_vmpl\":0", VOUCH_OK, "admitted" },
+	/* guest_policy: every sample allows SMT, none is single-socket */
+	{ &real_milan, "\"guest_policy\":{\"require\":[\"smt\"]}", VOUCH_OK,
+	  "admitted" },
+	{ &real_vlek, "\"guest_policy\":{\"forbid\":[\"smt\"]}",
+	  VOUCH_ERR_POLICY_DENIED, "platforms.snp.guest_policy.forbid: claim "
+	  "snp.policy = 0x30000 has bit 16 (smt) set" },
+	{ &real_genoa, "\"guest_policy\":{\"forbid\":[\"single_socket\"]}",
+	  VOUCH_OK, "admitted" },
+	{ &real_genoa, "\"guest_policy\":{\"require\":[\"single_socket\"]}",
+	  VOUCH_ERR_POLICY_DENIED, "platforms.snp.guest_policy.require: claim "
+	  "snp.policy = 0x30000 lacks bit 20 (single_socket)" },
+	{ &real_azure, "\"guest_policy\":{\"require\":[\"smt\"],\"forbid\":"
+	  "[\"single_socket\",\"rapl_dis\",\"cxl_allowed\"]}", VOUCH_OK,
+	  "admitted" },
+	/* host_data: every sample has all zeros */
+	{ &real_azure, "\"host_data\":[\"" ZERO32 "\"]", VOUCH_OK, "admitted" },
+	{ &real_vlek, "\"host_data\":[\"" ZERO32 "\"]", VOUCH_OK, "admitted" },
+	{ &real_genoa, "\"host_data\":[\"1111111111111111111111111111111111111"
+	  "111111111111111111111111111\"]", VOUCH_ERR_POLICY_DENIED,
+	  "platforms.snp.host_data: claim host_data = " ZERO32 " is none of "
+	  "the 1 allowed values" },
+	/* Everything at once on S-2. */
+	{ &real_vlek, "\"products\":[\"Milan\"],\"signing_keys\":[\"vlek\"],"
+	  MIN_TCB("Milan", 4, 0, 24, 217) ",\"max_vmpl\":1,\"guest_policy\":{"
+	  "\"require\":[\"smt\"],\"forbid\":[\"single_socket\"]},"
+	  "\"host_data\":[\"" ZERO32 "\"]", VOUCH_OK, "admitted" },
+};
+
+static void
+run_real_case(const struct real_case *tc)
+{
+	struct vouch_explain ex;
+	enum vouch_err rv;
+
+	memset(&ex, 0, sizeof(ex));
+	rv = admit_real(tc->rr, tc->settings, &ex);
+	if (rv != tc->want) {
+		fail_msg("%s {%s}: got %s (%s), want %s", tc->rr->name,
+		    tc->settings, vouch_errname(rv), ex.text,
+		    vouch_errname(tc->want));
+	}
+	if (strstr(ex.text, tc->text) == NULL) {
+		fail_msg("%s {%s}: text \"%s\" lacks \"%s\"", tc->rr->name,
+		    tc->settings, ex.text, tc->text);
+	}
+}
+
+static void
+test_policy_on_real_reports(void **state)
+{
+	struct vouch_explain ex;
+	size_t i;
+
+	(void)state;
+	NEED_TESTDATA();
+	for (i = 0; i < sizeof(real_cases) / sizeof(real_cases[0]); i++) {
+		run_real_case(&real_cases[i]);
+	}
+	/*
+	 * insecure_allow_debug: S-1 is a debug guest.  Verified with the
+	 * insecure flag, a policy without insecure_allow_debug still
+	 * refuses it (the helper adds the setting for F_DEBUG reports, so
+	 * evaluate a policy by hand here).
+	 */
+	{
+		static const struct real_report nodbg = { "Milan S-1",
+		    MILAN_REPORT, 0, milan_files, T_MILAN, F_DEBUG };
+		struct vouch_ctx *ctx = vouch_ctx_new();
+		struct vouch_verify_config *cfg;
+		struct vouch_result *res = NULL;
+		struct vouch_policy *pol = NULL;
+		struct blob ev = td(nodbg.file);
+		const uint8_t *m;
+		char hex[97], doc[512];
+		size_t n;
+		int len;
+
+		vouch_ctx_set_time(ctx, nodbg.at);
+		cfg = config(ctx, nodbg.files, nodbg.flags);
+		assert_int_equal(run(ctx, cfg, ev.p, ev.n, &res), VOUCH_OK);
+		assert_true(vouch_claims_get_bytes(vouch_result_claims(res),
+		    "measurement", &m, &n));
+		assert_true(vouch_hex_encode(m, n, hex, sizeof(hex)));
+		len = snprintf(doc, sizeof(doc), "{\"vouch_policy\":1,"
+		    "\"version\":1,\"expires\":\"2099-01-01T00:00:00Z\","
+		    "\"platforms\":{\"snp\":{\"products\":[\"Milan\"]}},"
+		    "\"measurements\":{\"r\":[\"%s\"]}}", hex);
+		assert_int_equal(vouch_policy_parse(ctx, (const uint8_t *)doc,
+		    (size_t)len, &pol), VOUCH_OK);
+		assert_int_equal(vouch_policy_evaluate_admission(ctx, pol,
+		    vouch_result_claims(res), &ex), VOUCH_ERR_DEBUG_ENABLED);
+		assert_non_null(strstr(ex.text,
+		    "platforms.snp.insecure_allow_debug: claim debug = true"));
+		vouch_policy_free(pol);
+		vouch_result_free(res);
+		vouch_verify_config_free(cfg);
+		free(ev.p);
+		vouch_ctx_free(ctx);
+	}
+	assert_int_equal(admit_real(&real_milan, "", &ex), VOUCH_OK);
+}
+
 /* Measured cost of one full verification (no chain cache in snp). */
 static void
 test_timing(void **state)
@@ -762,6 +1038,7 @@ main(void)
 		cmocka_unit_test(test_revoked_ask),
 		cmocka_unit_test(test_parse_rules),
 		cmocka_unit_test(test_probe_and_show),
+		cmocka_unit_test(test_policy_on_real_reports),
 		cmocka_unit_test(test_timing),
 	};
 

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Runs every case of tests/vectors/snp/MANIFEST: real SEV-SNP evidence and
+# collateral from $VOUCH_TESTDATA (read in place), each with the expected
+# stable error name, through `vouch evidence verify --offline`.
+set -uo pipefail
+V=${VOUCH_BIN:?}
+D=${VOUCH_TESTDATA:-$(dirname "$0")/../../../shared/testdata}
+VEC=$(dirname "$0")/../vectors/snp
+if [ ! -d "$D/snp" ]; then echo "SKIP: no testdata at $D"; exit 0; fi
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+pass=0; fail=0
+trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; printf '%s' "${s%"${s##*[![:space:]]}"}"; }
+while IFS= read -r line; do
+  case "$line" in ''|'#'*) continue ;; esac
+  IFS='|' read -r name ev at ends opts want <<<"$line"
+  name=$(trim "$name"); ev=$(trim "$ev"); at=$(trim "$at")
+  ends=$(trim "$ends"); opts=$(trim "$opts"); want=$(trim "$want")
+  args=(evidence verify --platform snp --offline --at "$at")
+  if [ "$ends" != "-" ]; then for e in $ends; do args+=(--endorsements "$D/$e"); done; fi
+  if [ "$opts" != "-" ]; then
+    for o in $opts; do case "$o" in @*) args+=("$VEC/${o#@}") ;; *) args+=("$o") ;; esac; done
+  fi
+  "$V" "${args[@]}" "$D/$ev" >"$T/out" 2>"$T/err"; rc=$?
+  if [ "$want" = VOUCH_OK ]; then
+    if [ "$rc" -eq 0 ]; then pass=$((pass + 1)); else
+      fail=$((fail + 1)); echo "FAIL: $name: exit $rc, want 0" >&2; cat "$T/err" >&2; fi
+  elif [ "$rc" -eq 1 ] && grep -q "^vouch: $want:" "$T/err"; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1)); echo "FAIL: $name: exit $rc, want 1 with $want" >&2; cat "$T/err" >&2
+  fi
+done < "$VEC/MANIFEST"
+echo "vectors_snp: $pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
