@@ -25,7 +25,8 @@
 
 static const char usage[] =
     "usage: vouch result verify --domain-cert ROOT --expect-measurement HEX\n"
-    "                           [--at RFC3339] [--json] BUNDLE\n"
+    "                           [--results-key PUB.pem] [--at RFC3339] [--json]\n"
+    "                           BUNDLE\n"
     "\n"
     "Verify an attested result offline: the admission chain ends at the\n"
     "domain root and is valid now (or at --at); the certificate's admission\n"
@@ -37,6 +38,11 @@ static const char usage[] =
     "  --expect-measurement HEX  the program measurement the result must come\n"
     "                            from (required: a result from an unchecked\n"
     "                            program proves nothing)\n"
+    "  --results-key PUB.pem     also require the countersignature by the\n"
+    "                            domain's results-signing key (P-256/P-384\n"
+    "                            public key), which vouchd releases only to\n"
+    "                            trusted programs (docs/secrets.md); without\n"
+    "                            it a countersignature is reported unchecked\n"
     "\n"
     "Exit status: 0 verified, 1 rejected (error name on stderr), 2 usage or\n"
     "unreadable input.\n";
@@ -109,15 +115,19 @@ result_verify_main(int argc, char **argv)
 		{ "domain-cert", required_argument, NULL, 'r' },
 		{ "expect-measurement", required_argument, NULL, 'm' },
 		{ "at", required_argument, NULL, 't' },
+		{ "results-key", required_argument, NULL, 'k' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const keys[] = { "vouch_result", "result", "signature",
-	    "certificate_chain", "ear", NULL };
+	    "certificate_chain", "ear", "results_key_signature", NULL };
 	struct vouch_ctx *ctx = vouch_ctx_new();
 	const char *root_path = NULL, *mhex = NULL, *result, *chain, *ear, *st;
-	const char *sighex;
+	const char *sighex, *rk_path = NULL, *rkhex, *rk_state = "absent";
+	uint8_t *rk_pem = NULL, rk_spki[VOUCH_EC_SPKI_MAX], rk_sig[96];
+	size_t rk_pem_len = 0, rk_spki_len = 0, rk_sig_len = 0;
+	EVP_PKEY *rk = NULL;
 	uint8_t want[64], sig[96], *buf = NULL;
 	size_t want_len = 0, len = 0, sig_len = 0;
 	STACK_OF(X509) *certs = NULL, *anchors = NULL, *verified = NULL;
@@ -142,6 +152,8 @@ result_verify_main(int argc, char **argv)
 			mhex = optarg;
 		} else if (ch == 'j') {
 			json = true;
+		} else if (ch == 'k') {
+			rk_path = optarg;
 		} else if (ch == 't') {
 			if (!vouch_time_parse_rfc3339(optarg, &at)) {
 				rc = cli_usage("--at: expected RFC 3339 time");
@@ -166,6 +178,14 @@ result_verify_main(int argc, char **argv)
 	rv = vouch_cert_read_pem(ctx, root_path, &root);
 	if (rv == VOUCH_OK) {
 		rv = vouch_file_read(ctx, argv[optind], RESULT_BUNDLE_MAX, &buf, &len);
+	}
+	if (rv == VOUCH_OK && rk_path != NULL) {
+		rv = vouch_file_read(ctx, rk_path, VOUCH_PEM_FILE_MAX_BYTES, &rk_pem,
+		    &rk_pem_len);
+		if (rv == VOUCH_OK) {
+			rv = vouch_ec_pubkey_from_pem(ctx, (const char *)rk_pem,
+			    rk_pem_len, &rk, rk_spki, &rk_spki_len);
+		}
 	}
 	if (rv != VOUCH_OK) {
 		rc = cli_read_error(ctx, rv);
@@ -260,30 +280,60 @@ result_verify_main(int argc, char **argv)
 		    st != NULL ? st : "missing"), CLI_EXIT_FAIL);
 		goto out;
 	}
+	/* 5. The countersignature by the released results-signing key. */
+	rkhex = json_string_value(json_object_get(bundle, "results_key_signature"));
+	if (json_object_get(bundle, "results_key_signature") != NULL &&
+	    (rkhex == NULL || !vouch_hex_decode(rkhex, strlen(rkhex), rk_sig,
+	    sizeof(rk_sig), &rk_sig_len))) {
+		rc = cli_error(ctx, vouch_fail(ctx, VOUCH_ERR_BAD_FIELD,
+		    "result bundle: malformed results_key_signature"), CLI_EXIT_FAIL);
+		goto out;
+	}
+	if (rk != NULL) {
+		if (rkhex == NULL) {
+			rc = cli_error(ctx, vouch_fail(ctx, VOUCH_ERR_SIGNATURE_INVALID,
+			    "the result carries no results-key countersignature"),
+			    CLI_EXIT_FAIL);
+			goto out;
+		}
+		rv = vouch_ecdsa_verify_raw(ctx, rk, (const uint8_t *)result,
+		    strlen(result), rk_sig, rk_sig_len);
+		if (rv != VOUCH_OK) {
+			rc = cli_error(ctx, vouch_fail(ctx, rv, "the results-key "
+			    "countersignature does not verify"), CLI_EXIT_FAIL);
+			goto out;
+		}
+		rk_state = "verified";
+	} else if (rkhex != NULL) {
+		rk_state = "unchecked";
+	}
 	if ((rv = vouch_json_load(ctx, (const uint8_t *)result, strlen(result), 0,
 	    &res)) != VOUCH_OK) {
 		rc = cli_error(ctx, rv, CLI_EXIT_FAIL);
 		goto out;
 	}
 	if (json) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:O}", "verdict",
-		    "verified", "platform", adm.platform, "release", adm.release,
-		    "policy_version", (json_int_t)adm.policy_version, "ear_status", st,
-		    "result", res);
+		json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:O}",
+		    "verdict", "verified", "platform", adm.platform, "release",
+		    adm.release, "policy_version", (json_int_t)adm.policy_version,
+		    "ear_status", st, "results_key", rk_state, "result", res);
 		s = o != NULL ? vouch_json_dump(o) : NULL;
 		printf("%s\n", s != NULL ? s : "{}");
 		free(s);
 		json_decref(o);
 	} else {
 		printf("verified: result signed by an attested %s program, release %s, "
-		    "policy v%lld, EAR %s\n", adm.platform, adm.release,
-		    (long long)adm.policy_version, st);
+		    "policy v%lld, EAR %s, results-key countersignature %s\n",
+		    adm.platform, adm.release, (long long)adm.policy_version, st,
+		    rk_state);
 		s = vouch_json_pretty(res);
 		printf("%s\n", s != NULL ? s : "{}");
 		free(s);
 	}
 	rc = CLI_EXIT_OK;
  out:
+	EVP_PKEY_free(rk);
+	free(rk_pem);
 	json_decref(res);
 	json_decref(claims);
 	json_decref(bundle);

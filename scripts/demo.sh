@@ -49,7 +49,10 @@ cat > "$T/policy.json" <<JSON
   "expires": "$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)",
   "platforms": { "sim": { "min_tcb_svn": 1 } },
   "measurements": { "analytics-1.0": ["$MA"], "owner-client-1.0": ["$MO"] },
-  "admission": { "lifetime_seconds": 3600 }
+  "admission": { "lifetime_seconds": 3600 },
+  "release_rules": {
+    "analytics-only": { "rule": { "claim": "measurement", "equals": "$MA" }, "max_releases": 10 }
+  }
 }
 JSON
 "$V" policy sign --domain "$T/domain" "$T/policy.json" -o "$T/policy.signed"
@@ -69,12 +72,27 @@ curl -sf --cacert "$ROOT" --cert "$T/admin.pem" --key "$T/admin.key" -X PUT \
 
 export VOUCH_DOMAIN_ROOT="$ROOT" VOUCH_SERVICE_URL="https://127.0.0.1:$PORT" VOUCH_SIM_DIR="$T/plat"
 
-step "5. The analytics program certifies and waits for three data owners"
+step "4b. The domain owner gives vouchd the results-signing key, for the analytics program only"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$T/results.key" 2>/dev/null
+openssl pkey -in "$T/results.key" -pubout -out "$T/results.pub"
+"$V" secret put --service "$VOUCH_SERVICE_URL" --domain-cert "$ROOT" --admin-cert "$T/admin.pem" \
+  --admin-key "$T/admin.key" --rule analytics-only --value-file - joint-stats-results-key \
+  <"$T/results.key" | sed 's/^/   vouchd: /'
+rm -f "$T/results.key"
+echo "   the private key now exists only wrapped in vouchd; owners get results.pub"
+if "$V" secret get --service "$VOUCH_SERVICE_URL" --domain-cert "$ROOT" --platform-dir "$T/plat" \
+    --exe "$O" -o "$T/stolen.key" joint-stats-results-key 2>"$T/stolen.err"; then
+  echo "   BUG: the key was released to the owners' client"; exit 1
+fi
+echo "   the owners' client program asks for it: $(sed 's/^vouch: //' "$T/stolen.err")"
+
+step "5. The analytics program certifies, gets the results-signing key, waits for three data owners"
 echo "   (its tenant made an X25519 key for the program's sealed log: vouch log keygen)"
 "$V" log keygen --out "$T/tenant.key" --pub-out "$T/tenant.pub" 2>/dev/null
 APORT=$(free_port)
 VOUCH_STORE="$T/analytics-store" VOUCH_OWNER_MEASUREMENT="$MO" \
   VOUCH_LOG_FILE="$T/analytics.vlog" VOUCH_TENANT_KEY="$T/tenant.pub" \
+  VOUCH_RESULTS_KEY_SECRET=joint-stats-results-key \
   timeout 120 "$A" "$APORT" 3 >"$T/analytics.out" 2>&1 &
 apid=$!; pids+=($apid)
 for _ in $(seq 100); do grep -q waiting "$T/analytics.out" 2>/dev/null && break; sleep 0.05; done
@@ -95,12 +113,13 @@ for i in 1 2 3; do
   sed "s|$DATA/||; s/^/   /" "$T/owner$i.out"
 done
 wait "$apid"
-sed 's/^/   /' "$T/analytics.out" | tail -n +2
+sed 's/^/   /' "$T/analytics.out" | tail -n +3
 
 step "7. Each owner verifies the result bundle offline (vouch result verify)"
 for i in 1 2 3; do
-  "$V" result verify --domain-cert "$ROOT" --expect-measurement "$MA" --json "$T/bundle$i.json" >"$T/verified$i.json"
-  python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print("   owner %s: %s (%s program, release %s, policy v%d, EAR %s)" % (sys.argv[2], j["verdict"], j["platform"], j["release"], j["policy_version"], j["ear_status"]))' "$T/verified$i.json" "$i"
+  "$V" result verify --domain-cert "$ROOT" --expect-measurement "$MA" --results-key "$T/results.pub" \
+    --json "$T/bundle$i.json" >"$T/verified$i.json"
+  python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print("   owner %s: %s (%s program, release %s, policy v%d, EAR %s, results key %s)" % (sys.argv[2], j["verdict"], j["platform"], j["release"], j["policy_version"], j["ear_status"], j["results_key"]))' "$T/verified$i.json" "$i"
 done
 echo
 echo "   joint result (verified):"

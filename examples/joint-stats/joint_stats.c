@@ -17,7 +17,13 @@
  * VOUCH_SERVICE_URL, VOUCH_SIM_DIR, and optionally VOUCH_LOG_FILE with
  * VOUCH_TENANT_KEY (the tenant's X25519 public key, `vouch log keygen`):
  * then every message and failure detail goes into a sealed log only the
- * tenant can read (`vouch log verify`).  Messages on the channel are a
+ * tenant can read (`vouch log verify`).  With VOUCH_RESULTS_KEY_SECRET
+ * the analytics program also asks vouchd for that secret (key release,
+ * docs/secrets.md): the domain's results-signing key, a P-384 private key
+ * in PEM that vouchd releases only to this program's measurement, and
+ * countersigns the result with it, so owners can check results against
+ * one published key (`vouch result verify --results-key`).  Messages on
+ * the channel are a
  * 4-byte big-endian length and that many bytes.
  *
  * TEE-safe output (docs/logging.md): the host sees failures only as
@@ -38,6 +44,11 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "vouch.h"
 
@@ -317,6 +328,66 @@ parse_measurement(const char *hexs, struct vouch_peer_requirements *req)
 	return 0;
 }
 
+/*
+ * The domain's results-signing key, released by vouchd to this program
+ * only (a P-384 private key in PEM).  The PEM is wiped by
+ * vouch_secret_free as soon as it is parsed.
+ */
+static enum vouch_err
+load_released_key(struct vouch *v, const char *secret_name, EVP_PKEY **out)
+{
+	enum vouch_err rv;
+	uint8_t *pem = NULL;
+	size_t pem_len = 0;
+	BIO *bio;
+
+	*out = NULL;
+	rv = vouch_secret_get(v, secret_name, &pem, &pem_len);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	bio = BIO_new_mem_buf(pem, (int)pem_len);
+	*out = bio != NULL ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+	BIO_free(bio);
+	vouch_secret_free(pem, pem_len);
+	if (*out != NULL && (EVP_PKEY_get_base_id(*out) != EVP_PKEY_EC ||
+	    EVP_PKEY_get_bits(*out) != 384)) {
+		EVP_PKEY_free(*out);
+		*out = NULL;
+	}
+	return *out != NULL ? VOUCH_OK : VOUCH_ERR_BAD_KEY;
+}
+
+/* ECDSA P-384 over SHA-384 of |msg| with |key|, raw r||s as hex. */
+static enum vouch_err
+sign_with_key(EVP_PKEY *key, const char *msg, char hexout[193])
+{
+	enum vouch_err rv = VOUCH_ERR_CRYPTO;
+	uint8_t der[128], raw[96];
+	const unsigned char *p = der;
+	size_t der_len = sizeof(der);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	ECDSA_SIG *es = NULL;
+	const BIGNUM *r, *sv;
+
+	if (md == NULL ||
+	    EVP_DigestSignInit(md, NULL, EVP_sha384(), NULL, key) != 1 ||
+	    EVP_DigestSign(md, der, &der_len, (const unsigned char *)msg,
+	    strlen(msg)) != 1 ||
+	    (es = d2i_ECDSA_SIG(NULL, &p, (long)der_len)) == NULL) {
+		goto out;
+	}
+	ECDSA_SIG_get0(es, &r, &sv);
+	if (BN_bn2binpad(r, raw, 48) == 48 && BN_bn2binpad(sv, raw + 48, 48) == 48) {
+		hex(raw, sizeof(raw), hexout);
+		rv = VOUCH_OK;
+	}
+ out:
+	ECDSA_SIG_free(es);
+	EVP_MD_CTX_free(md);
+	return rv;
+}
+
 static int
 open_env(struct vouch **v)
 {
@@ -374,7 +445,9 @@ analytics(const char *port_s, const char *owners_s)
 	struct sockaddr_in sa;
 	size_t ng = 0, total = 0, owners, i, len;
 	const char *chain, *ear;
-	char *csv, *result_s = NULL, *bundle_s = NULL, sighex[193];
+	char *csv, *result_s = NULL, *bundle_s = NULL, sighex[193], rksig[193];
+	const char *results_secret = getenv("VOUCH_RESULTS_KEY_SECRET");
+	EVP_PKEY *results_key = NULL;
 	uint8_t sig[96];
 	json_t *result = NULL, *bundle = NULL;
 	enum vouch_err rv;
@@ -409,6 +482,18 @@ analytics(const char *port_s, const char *owners_s)
 		    "port %ld: %s", port, strerror(errno));
 		rc = vouch_code_exit_status(VOUCH_C_RT_LISTEN);
 		goto out;
+	}
+	/* The key first: owners hand over rows only to a program that has it. */
+	if (results_secret != NULL) {
+		rv = load_released_key(v, results_secret, &results_key);
+		if (rv != VOUCH_OK) {
+			rc = fail(v, rv == VOUCH_ERR_POLICY_DENIED ?
+			    VOUCH_C_EXEC_SECRET_REFUSED : VOUCH_C_EXEC_SECRET_FAILED,
+			    "results-signing key", rv);
+			goto out;
+		}
+		vouch_note(slog, "analytics: results-signing key \"%s\" released "
+		    "by vouchd (HPKE-sealed to this program)", results_secret);
 	}
 	vouch_note(slog, "analytics: certified; waiting for %zu data owners "
 	    "on port %ld", owners, port);
@@ -458,6 +543,14 @@ analytics(const char *port_s, const char *owners_s)
 	bundle = json_pack("{s:i, s:s, s:s, s:s, s:s}", "vouch_result", 1,
 	    "result", result_s, "signature", sighex, "certificate_chain", chain,
 	    "ear", ear);
+	if (bundle != NULL && results_key != NULL) {
+		if (sign_with_key(results_key, result_s, rksig) != VOUCH_OK) {
+			rc = fail(v, VOUCH_C_RT_SIGN, "results key", VOUCH_ERR_CRYPTO);
+			goto out;
+		}
+		json_object_set_new(bundle, "results_key_signature",
+		    json_string(rksig));
+	}
 	bundle_s = bundle != NULL ? json_dumps(bundle, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	for (i = 0; bundle_s != NULL && i < owners; i++) {
 		if (send_msg(ch[i], bundle_s, strlen(bundle_s)) != VOUCH_OK) {
@@ -481,6 +574,7 @@ analytics(const char *port_s, const char *owners_s)
 	for (i = 0; i < ng; i++) {
 		free(groups[i].v);
 	}
+	EVP_PKEY_free(results_key);
 	free(bundle_s);
 	free(result_s);
 	json_decref(bundle);

@@ -168,7 +168,7 @@ tsm_get_report(struct vouch_ctx *ctx, const struct tsm_request *req,
 {
 	enum vouch_err rv = VOUCH_ERR_INTERNAL;
 	const char *root = tsm_root(req->root), *entry = req->entry;
-	char dir[1024], name[64], lvl[8], hex[17];
+	char dir[1024], name[64], lvl[16], hex[17];
 	uint8_t rnd[8];
 	uint64_t gen_after = 0;
 	bool made = false;

@@ -27,6 +27,9 @@ for line in "analytics: certified; waiting for 3 data owners" \
     "certify    rejected  VOUCH_ERR_MEASUREMENT_NOT_TRUSTED" \
     "audit log intact" \
     "the word rows appears 0 times" \
+    "results-signing key \"joint-stats-results-key\" released by vouchd" \
+    "vouchd refused to release joint-stats-results-key: release-denied" \
+    "EAR warning, results key verified)" \
     "analytics: owner 3 (attested sim peer, release owner-client-1.0) sent" \
     "verdict: intact" \
     "sealed log intact."; do

@@ -43,7 +43,8 @@ cat > "$T/policy.json" <<JSON
 {"vouch_policy":1,"version":1,"expires":"$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)",
  "platforms":{"sim":{}},
  "measurements":{"analytics":["$MPA","$MDA"],"owner":["$MPO"]},
- "rules":{"allOf":[{"claim":"profile","equals":"production"}]}}
+ "rules":{"allOf":[{"claim":"profile","equals":"production"}]},
+ "release_rules":{"results":{"rule":{"claim":"measurement","equals":"$MPA"}}}}
 JSON
 "$V" policy sign --domain "$T/domain" "$T/policy.json" -o "$T/policy.signed" >/dev/null
 PORT=$(free_port)
@@ -57,6 +58,12 @@ done
 curl -sf --cacert "$ROOT" --cert "$T/admin.pem" --key "$T/admin.key" -X PUT \
   --data-binary @"$T/policy.signed" "https://127.0.0.1:$PORT/v1/policy" >/dev/null || fail "policy"
 export VOUCH_DOMAIN_ROOT="$ROOT" VOUCH_SERVICE_URL="https://127.0.0.1:$PORT" VOUCH_SIM_DIR="$T/plat"
+# The results-signing key, released by vouchd to the production analytics program only.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$T/results.key" 2>/dev/null
+openssl pkey -in "$T/results.key" -pubout -out "$T/results.pub"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 2>/dev/null | openssl pkey -pubout -out "$T/other.pub"
+"$V" secret put --service "$VOUCH_SERVICE_URL" --domain-cert "$ROOT" --admin-cert "$T/admin.pem" \
+  --admin-key "$T/admin.key" --rule results --value-file "$T/results.key" results-key >/dev/null || fail "secret put"
 printf 'group,value\na,1\nb,2\na,3\n' >"$T/rows.csv"
 printf 'not,a,csv\x01\n' >"$T/bad.csv"
 
@@ -79,6 +86,8 @@ expect "certifier unreachable" 12 202 -- env VOUCH_OWNER_MEASUREMENT="$MPO" VOUC
   VOUCH_SERVICE_URL="https://127.0.0.1:1" "$PA" "$(free_port)" 1
 expect "log without tenant key" 11 105 -- env VOUCH_OWNER_MEASUREMENT="$MPO" VOUCH_STORE="$T/s2" \
   VOUCH_LOG_FILE="$T/x.vlog" "$PA" "$(free_port)" 1
+expect "secret release refused" 12 204 -- env VOUCH_OWNER_MEASUREMENT="$MPO" VOUCH_STORE="$T/s5" \
+  VOUCH_RESULTS_KEY_SECRET=no-such-secret "$PA" "$(free_port)" 1
 expect "owner: missing CSV" 14 401 -- env VOUCH_PEER_MEASUREMENT="$MPA" VOUCH_STORE="$T/s3" \
   "$PO" 127.0.0.1 "$(free_port)" "$T/does-not-exist.csv" "$T/b.json"
 
@@ -92,7 +101,8 @@ echo "ok: debug build refused by a policy requiring production (it may show deta
 # Success, with the tenant's sealed log.
 AP=$(free_port)
 VOUCH_OWNER_MEASUREMENT="$MPO" VOUCH_STORE="$T/as" VOUCH_LOG_FILE="$T/analytics.vlog" \
-  VOUCH_TENANT_KEY="$T/tenant.pub" timeout 60 "$PA" "$AP" 1 >"$T/out.ok" 2>"$T/err.ok" &
+  VOUCH_TENANT_KEY="$T/tenant.pub" VOUCH_RESULTS_KEY_SECRET=results-key \
+  timeout 60 "$PA" "$AP" 1 >"$T/out.ok" 2>"$T/err.ok" &
 apid=$!; pids+=($apid)
 ok=0
 for _ in $(seq 100); do
@@ -103,13 +113,37 @@ for _ in $(seq 100); do
 done
 [ $ok = 1 ] || fail "owner never reached the analytics program"
 wait "$apid" || fail "analytics failed: $(cat "$T/err.ok")"
-"$V" result verify --domain-cert "$ROOT" --expect-measurement "$MPA" "$T/bundle.json" >/dev/null \
-  || fail "result bundle"
+rv() { "$V" result verify --domain-cert "$ROOT" --expect-measurement "$MPA" "$@"; }
+rv --results-key "$T/results.pub" "$T/bundle.json" | grep -q 'results-key countersignature verified' \
+  || fail "result bundle with the released results key"
+rv "$T/bundle.json" | grep -q 'countersignature unchecked' || fail "unchecked countersignature not reported"
+rc=0; rv --results-key "$T/other.pub" "$T/bundle.json" >/dev/null 2>"$T/rk.err" || rc=$?
+[ $rc = 1 ] && grep -q SIGNATURE_INVALID "$T/rk.err" || fail "another results key accepted (exit $rc)"
+python3 - "$T" <<'PY'
+import json, sys
+d = sys.argv[1]
+b = json.load(open(d + "/bundle.json"))
+s = b.pop("results_key_signature")
+json.dump(b, open(d + "/nors.json", "w"))
+b["results_key_signature"] = s[:10] + ("0" if s[10] != "0" else "1") + s[11:]
+json.dump(b, open(d + "/badrs.json", "w"))
+b["results_key_signature"] = "zz"
+json.dump(b, open(d + "/junkrs.json", "w"))
+PY
+for f in nors badrs junkrs; do
+  rc=0; rv --results-key "$T/results.pub" "$T/$f.json" >/dev/null 2>&1 || rc=$?
+  [ $rc = 1 ] || fail "$f accepted with --results-key (exit $rc)"
+done
+rv "$T/nors.json" | grep -q 'countersignature absent' || fail "absent countersignature not reported"
+rc=0; rv --results-key "$T/missing.pub" "$T/bundle.json" >/dev/null 2>&1 || rc=$?
+[ $rc = 2 ] || fail "missing results key file: exit $rc"
+echo "ok: results countersigned with the key vouchd released; other, missing, tampered countersignatures refused"
 for f in out.ok err.ok out.ok2; do [ ! -s "$T/$f" ] || { cat "$T/$f"; fail "successful run wrote to the host ($f)"; }; done
 # The owner's connection attempts before the program listened are catalog lines only.
 n=$((n + 1)); cp "$T/err.ok2" "$T/err.$n"; : >"$T/out.$n"; echo "owner retries" >"$T/name.$n"
 "$V" log verify --key "$T/tenant.key" "$T/analytics.vlog" >"$T/log.txt" || { cat "$T/log.txt"; fail "tenant log verify"; }
 grep -q 'owner 1 (attested sim peer, release owner) sent 3 rows' "$T/log.txt" || { cat "$T/log.txt"; fail "log content"; }
+grep -q 'results-signing key "results-key" released by vouchd' "$T/log.txt" || { cat "$T/log.txt"; fail "log: key release"; }
 echo "ok: production success: nothing on stdout or stderr; the tenant's log has the details"
 
 # An owner that is not the trusted client: the program refuses it and keeps waiting.

@@ -86,7 +86,10 @@ vmflags_of(const void *p, char *flags, size_t cap)
 			continue;
 		}
 		if (in && strncmp(line, "VmFlags:", 8) == 0) {
-			(void)snprintf(flags, cap, "%s", line + 8);
+			size_t n = strnlen(line + 8, cap - 1);
+
+			memcpy(flags, line + 8, n);
+			flags[n] = '\0';
 			found = true;
 			break;
 		}
