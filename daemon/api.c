@@ -249,11 +249,22 @@ worker_verify_config(struct vouchd_worker *w, const struct vouch_platform *p)
 		return NULL;
 	}
 	cfg = vouch_verify_config_new();
+	/*
+	 * SEV-SNP collateral: the operator's cache directory and, only when
+	 * configured, AMD KDS (docs/snp.md).  Both are checked against the
+	 * pinned AMD roots like any endorsement.
+	 */
 	if (cfg == NULL ||
 	    vouch_verify_config_set_platform(w->ctx, cfg, p->name) != VOUCH_OK ||
 	    (w->d->sim_root_pem != NULL && strcmp(p->name, "sim") == 0 &&
 	    vouch_verify_config_add_trust_anchor(w->ctx, cfg, w->d->sim_root_pem,
-	    w->d->sim_root_len) != VOUCH_OK)) {
+	    w->d->sim_root_len) != VOUCH_OK) ||
+	    (strcmp(p->name, "snp") == 0 && w->d->cfg.collateral_cache != NULL &&
+	    vouch_verify_config_set_cache_dir(w->ctx, cfg,
+	    w->d->cfg.collateral_cache) != VOUCH_OK) ||
+	    (strcmp(p->name, "snp") == 0 && w->d->cfg.kds_url != NULL &&
+	    vouch_verify_config_enable_fetch(w->ctx, cfg, "snp",
+	    w->d->cfg.kds_url) != VOUCH_OK)) {
 		if (cfg == NULL) {
 			(void)vouch_fail(w->ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
 		}

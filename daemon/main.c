@@ -35,6 +35,12 @@ static const char usage[] =
 "                       DNS:localhost and the listen address\n"
 "  --sim-root FILE      trust anchor for sim evidence (the sim platform is\n"
 "                       accepted only if the policy also names it)\n"
+"  --collateral-cache DIR\n"
+"                       where SEV-SNP collateral (VCEKs, AMD chains, CRLs)\n"
+"                       is looked up and fetched copies are kept (docs/snp.md)\n"
+"  --kds-url URL        fetch missing SEV-SNP collateral from AMD KDS at URL\n"
+"                       (https://kdsintf.amd.com); without it vouchd never\n"
+"                       fetches, and evidence without collateral is refused\n"
 "  --pid-file FILE      write the process id there once listening\n"
 "  --threads N          worker threads (default 2)\n"
 "  --max-body BYTES     request body limit (default 1048576)\n"
@@ -82,6 +88,8 @@ static const struct opt_desc opt_table[] = {
 	{ "tls-key", S(tls_key) },
 	{ "tls-cert", S(tls_cert) },
 	{ "sim-root", S(sim_root) },
+	{ "collateral-cache", S(collateral_cache) },
+	{ "kds-url", S(kds_url) },
 	{ "listen", S(listen) },
 	{ "pid-file", S(pid_file) },
 	{ "threads", N(threads, 1, VOUCHD_MAX_THREADS) },
@@ -312,6 +320,22 @@ setup(struct vouch_ctx *ctx, struct vouchd *d)
 	    &d->sim_root_pem, &d->sim_root_len) != VOUCH_OK) {
 		fail(ctx, "--sim-root");
 		goto out;
+	}
+	/* Checked here once, not in every worker at its first SNP request. */
+	if (d->cfg.kds_url != NULL || d->cfg.collateral_cache != NULL) {
+		struct vouch_verify_config *probe = vouch_verify_config_new();
+		bool ok = probe != NULL &&
+		    (d->cfg.kds_url == NULL || vouch_verify_config_enable_fetch(
+		    ctx, probe, "snp", d->cfg.kds_url) == VOUCH_OK) &&
+		    (d->cfg.collateral_cache == NULL ||
+		    vouch_verify_config_set_cache_dir(ctx, probe,
+		    d->cfg.collateral_cache) == VOUCH_OK);
+
+		vouch_verify_config_free(probe);
+		if (!ok) {
+			fail(ctx, "--kds-url or --collateral-cache");
+			goto out;
+		}
 	}
 	if ((d->cfg.tls_key == NULL) != (d->cfg.tls_cert == NULL)) {
 		fprintf(stderr, "vouchd: --tls-key and --tls-cert go together\n");

@@ -34,6 +34,8 @@ struct vouchd_config {
 	const char	*tls_key;	/* optional: else issued at start */
 	const char	*tls_cert;
 	const char	*sim_root;	/* optional sim vendor root */
+	const char	*collateral_cache; /* optional collateral cache dir */
+	const char	*kds_url;	/* optional: fetch SEV-SNP collateral */
 	const char	*listen;	/* host:port */
 	const char	*pid_file;	/* optional */
 	long		 max_body;

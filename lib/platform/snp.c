@@ -951,6 +951,22 @@ find_leaf(struct vouch_ctx *ctx, STACK_OF(X509) *all, const uint8_t *report,
 	return NULL;
 }
 
+/* Whether |all| holds any certificate named like a VCEK (or VLEK). */
+static bool
+has_leaf_named(STACK_OF(X509) *all, bool vlek)
+{
+	char cn[64];
+	int i;
+
+	for (i = 0; i < sk_X509_num(all); i++) {
+		if (subject_cn(sk_X509_value(all, i), cn, sizeof(cn)) &&
+		    strcmp(cn, vlek ? "SEV-VLEK" : "SEV-VCEK") == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * No V[CL]EK at hand verifies the report: look the VCEK up by CHIP_ID and
  * REPORTED_TCB (a VLEK cannot be: the cloud provider holds it).  The
@@ -1090,6 +1106,13 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 		if (rv != VOUCH_OK) {
 			goto out;
 		}
+	}
+	if (leaf == NULL && !has_leaf_named(coll.certs, vlek)) {
+		/* Nothing to check the signature with: say what is missing. */
+		rv = vouch_fail(ctx, VOUCH_ERR_COLLATERAL_MISSING,
+		    "snp: no %s among the endorsements%s", vlek ? "VLEK" : "VCEK",
+		    vlek ? "" : " (give it, a cache directory, or enable fetching)");
+		goto out;
 	}
 	if (leaf == NULL) {
 		rv = vouch_fail(ctx, VOUCH_ERR_SIGNATURE_INVALID,

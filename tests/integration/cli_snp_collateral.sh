@@ -81,7 +81,7 @@ expect 0 - -- "$V" evidence verify --offline --cache-dir "$C" --at 2025-06-01T00
 expect 1 VOUCH_ERR_CRL_EXPIRED -- "$V" evidence verify --offline --cache-dir "$C" $MAT "$M"
 want_requests 0 "offline never fetches"
 # Offline without a cache: nothing to verify with.
-expect 1 VOUCH_ERR_SIGNATURE_INVALID -- "$V" evidence verify --offline $MAT "$M"
+expect 1 VOUCH_ERR_COLLATERAL_MISSING -- "$V" evidence verify --offline $MAT "$M"
 
 # --- Genoa (v3: the product comes from CPUID) and a VLEK. ---
 G=$D/snp/derived/trustee_genoa_e2e_report.bin
@@ -89,7 +89,7 @@ expect 0 - -- "$V" evidence verify --kds-url "$K/p2025" --at 2025-06-01T00:00:00
 want_requests 3 "Genoa collateral"
 grep -c "/Genoa/" "$T/log" | grep -q '^3$' && ok || bad "only Genoa URLs for a Genoa report"
 L=$D/snp/trustee_milan_vlek_report.bin
-expect 1 VOUCH_ERR_SIGNATURE_INVALID -- "$V" evidence verify --kds-url "$K/p2025" --at 2025-06-01T00:00:00Z "$L"
+expect 1 VOUCH_ERR_COLLATERAL_MISSING -- "$V" evidence verify --kds-url "$K/p2025" --at 2025-06-01T00:00:00Z "$L"
 want_requests 0 "a VLEK is never looked up by chip"
 expect 0 - -- "$V" evidence verify --kds-url "$K/p2025" --at 2025-06-01T00:00:00Z \
   --endorsements "$D/snp/trustee_milan_vlek.der" "$L"

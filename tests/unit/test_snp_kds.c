@@ -236,7 +236,7 @@ test_cache_genoa_and_vlek(void **state)
 	    VOUCH_OK);
 	/* A VLEK is never looked up by chip; its chain and CRL are. */
 	assert_int_equal(verify_cached(VLEK_REPORT, NULL, T_2025, NULL),
-	    VOUCH_ERR_SIGNATURE_INVALID);
+	    VOUCH_ERR_COLLATERAL_MISSING);
 	assert_int_equal(verify_cached(VLEK_REPORT, VLEK_CERT, T_2025, NULL),
 	    VOUCH_ERR_NO_TRUST_ANCHOR);
 	/* The VCEK chain does not issue VLEKs. */
