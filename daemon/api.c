@@ -466,6 +466,7 @@ handle_certify(struct vouchd_worker *w, struct evhttp_request *req)
 	EVP_PKEY *pub = NULL;
 	char serial[33], *chain = NULL, *ear = NULL;
 	const char *profile = NULL;
+	json_t *audit = NULL;
 	const uint8_t *m;
 	size_t mlen;
 	struct store_cert sc;
@@ -554,20 +555,19 @@ handle_certify(struct vouchd_worker *w, struct evhttp_request *req)
 	sc.measurement_len = adm.measurement_len;
 	sc.policy_version = a.policy_version;
 	sc.pem = chain;
-	/* Durably recorded before the client ever sees it. */
-	if (w->d->store_ops->cert_record(w->ctx, w->store, &sc) != VOUCH_OK) {
+	/*
+	 * Recorded with its audit record in one transaction, durably, before
+	 * the client ever sees it.
+	 */
+	audit = audit_event(req, "certify", &a);
+	if (audit == NULL ||
+	    json_object_set_new(audit, "serial", json_string(serial)) != 0 ||
+	    w->d->store_ops->cert_record_audited(w->ctx, w->store, &sc, now,
+	    audit, NULL) != VOUCH_OK) {
 		atomic_fetch_add(&w->d->metrics.store_errors, 1);
 		vouchd_count(w->d, EP_CERTIFY, OC_ERROR);
 		vouchd_reply_problem(req, 503, "store-unavailable", "Store unavailable");
 		goto out;
-	}
-	{
-		json_t *e = audit_event(req, "certify", &a);
-
-		if (e != NULL) {
-			json_object_set_new(e, "serial", json_string(serial));
-		}
-		vouchd_audit(w, e);
 	}
 	vouchd_count(w->d, EP_CERTIFY, OC_OK);
 	vouchd_reply_json(req, 200, json_pack("{s:s, s:s, s:s, s:s, s:I}",
@@ -575,6 +575,7 @@ handle_certify(struct vouchd_worker *w, struct evhttp_request *req)
 	    "release", a.ex.release, "policy_version",
 	    (json_int_t)a.policy_version));
  out:
+	json_decref(audit);
 	free(ear);
 	free(chain);
 	EVP_PKEY_free(pub);

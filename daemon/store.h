@@ -96,6 +96,14 @@ struct store_ops {
 	/* Record an issued certificate (durably, before it is returned). */
 	enum vouch_err	(*cert_record)(struct vouch_ctx *ctx, struct store *s,
 			    const struct store_cert *c);
+	/*
+	 * cert_record and audit_append of |event| in one transaction: the
+	 * certificate is never recorded without its audit record, nor the
+	 * other way round, and one commit (one sync) makes both durable.
+	 */
+	enum vouch_err	(*cert_record_audited)(struct vouch_ctx *ctx,
+			    struct store *s, const struct store_cert *c,
+			    int64_t time, const json_t *event, uint64_t *out_seq);
 	/* Whether a serial was recorded: VOUCH_OK or VOUCH_ERR_NOT_FOUND. */
 	enum vouch_err	(*cert_exists)(struct vouch_ctx *ctx, struct store *s,
 			    const char *serial);

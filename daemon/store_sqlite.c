@@ -674,6 +674,7 @@ sq_serial_ok(const char *serial)
 /*
  * An autocommit INSERT under synchronous=FULL: the row is on disk when
  * sqlite3_step returns, before the caller hands the certificate out.
+ * Inside sq_cert_record_audited's transaction it is one of two inserts.
  */
 static enum vouch_err
 sq_cert_record(struct vouch_ctx *ctx, struct store *s,
@@ -1040,8 +1041,12 @@ sq_column_hash(sqlite3_stmt *st, int col, uint8_t out[STORE_AUDIT_HASH_BYTES])
 	return true;
 }
 
+/*
+ * Append |event| to the chain inside the caller's transaction (the caller
+ * began it and commits or rolls back).
+ */
 static enum vouch_err
-sq_audit_append(struct vouch_ctx *ctx, struct store *s, int64_t time,
+sq_audit_insert(struct vouch_ctx *ctx, struct store *s, int64_t time,
     const json_t *event, uint64_t *out_seq)
 {
 	enum vouch_err rv = VOUCH_ERR_STORE;
@@ -1068,10 +1073,6 @@ sq_audit_append(struct vouch_ctx *ctx, struct store *s, int64_t time,
 	if (text_len > SQ_AUDIT_EVENT_MAX) {
 		rv = vouch_fail(ctx, VOUCH_ERR_TOO_LARGE,
 		    "audit_append: event above %u bytes", SQ_AUDIT_EVENT_MAX);
-		goto out;
-	}
-	rv = sq_begin(ctx, s);
-	if (rv != VOUCH_OK) {
 		goto out;
 	}
 	rv = sq_cached(ctx, s, SQ_ST_AUDIT_LAST,
@@ -1120,21 +1121,73 @@ sq_audit_append(struct vouch_ctx *ctx, struct store *s, int64_t time,
 	if (rv != VOUCH_OK) {
 		goto out;
 	}
-	sq_release(st);
-	st = NULL;
-	rv = sq_commit(ctx, s);
-	if (rv != VOUCH_OK) {
-		goto out;
-	}
 	if (out_seq != NULL) {
 		*out_seq = (uint64_t)last + 1;
 	}
  out:
 	sq_release(st);
+	free(text);
+	return rv;
+}
+
+static enum vouch_err
+sq_cert_record_audited(struct vouch_ctx *ctx, struct store *s,
+    const struct store_cert *c, int64_t time, const json_t *event,
+    uint64_t *out_seq)
+{
+	enum vouch_err rv;
+
+	if (out_seq != NULL) {
+		*out_seq = 0;
+	}
+	if (s == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "cert_record_audited");
+	}
+	rv = sq_begin(ctx, s);
+	if (rv == VOUCH_OK) {
+		rv = sq_cert_record(ctx, s, c);
+	}
+	if (rv == VOUCH_OK) {
+		rv = sq_audit_insert(ctx, s, time, event, out_seq);
+	}
+	if (rv == VOUCH_OK) {
+		rv = sq_commit(ctx, s);
+	}
 	if (rv != VOUCH_OK) {
 		sq_rollback(s);
+		if (out_seq != NULL) {
+			*out_seq = 0;
+		}
 	}
-	free(text);
+	return rv;
+}
+
+static enum vouch_err
+sq_audit_append(struct vouch_ctx *ctx, struct store *s, int64_t time,
+    const json_t *event, uint64_t *out_seq)
+{
+	enum vouch_err rv;
+
+	if (out_seq != NULL) {
+		*out_seq = 0;
+	}
+	if (s == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT, "audit_append");
+	}
+	rv = sq_begin(ctx, s);
+	if (rv == VOUCH_OK) {
+		rv = sq_audit_insert(ctx, s, time, event, out_seq);
+	}
+	if (rv == VOUCH_OK) {
+		rv = sq_commit(ctx, s);
+	}
+	if (rv != VOUCH_OK) {
+		sq_rollback(s);
+		if (out_seq != NULL) {
+			*out_seq = 0;
+		}
+	}
 	return rv;
 }
 
@@ -2056,6 +2109,7 @@ const struct store_ops store_sqlite_ops = {
 	.nonce_consume = sq_nonce_consume,
 	.nonce_purge = sq_nonce_purge,
 	.cert_record = sq_cert_record,
+	.cert_record_audited = sq_cert_record_audited,
 	.cert_exists = sq_cert_exists,
 	.cert_count = sq_cert_count,
 	.policy_put = sq_policy_put,

@@ -322,6 +322,57 @@ test_nonce_race_processes(void **state)
 	F.s = open_other();
 }
 
+/*
+ * cert_record_audited: both rows or neither.  A duplicate serial leaves
+ * the audit chain as it was; an event that is not an object leaves the
+ * certificate out.
+ */
+static void
+test_cert_record_audited(void **state)
+{
+	struct store_cert c = {
+		.serial = "00112233445566778899aabbccddeeff",
+		.issued_at = NOW,
+		.not_after = NOW + 3600,
+		.platform = "sim",
+		.measurement = NULL,
+		.measurement_len = 0,
+		.policy_version = 1,
+		.pem = "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n",
+	};
+	json_t *e = json_pack("{s:s}", "type", "certify");
+	json_t *notobj = json_string("x");
+	uint64_t seq = 0, n = 0, count = 0, bad = 0;
+
+	(void)state;
+	assert_non_null(e);
+	assert_int_equal(ops->cert_record_audited(F.ctx, F.s, &c, NOW, e, &seq),
+	    VOUCH_OK);
+	assert_int_equal(seq, 1);
+	assert_int_equal(ops->cert_exists(F.ctx, F.s, c.serial), VOUCH_OK);
+	assert_int_equal(raw_int("SELECT COUNT(*) FROM audit"), 1);
+	/* The same serial again: neither row. */
+	assert_int_equal(ops->cert_record_audited(F.ctx, F.s, &c, NOW, e, &seq),
+	    VOUCH_ERR_STORE);
+	assert_int_equal(seq, 0);
+	assert_int_equal(raw_int("SELECT COUNT(*) FROM audit"), 1);
+	/* A bad event: the certificate is not kept either. */
+	(void)snprintf(c.serial, sizeof(c.serial), "ab");
+	assert_int_not_equal(ops->cert_record_audited(F.ctx, F.s, &c, NOW,
+	    notobj, NULL), VOUCH_OK);
+	assert_int_equal(ops->cert_exists(F.ctx, F.s, "ab"), VOUCH_ERR_NOT_FOUND);
+	assert_int_equal(ops->cert_count(F.ctx, F.s, &n), VOUCH_OK);
+	assert_int_equal(n, 1);
+	/* And the chain still verifies; the next append follows on. */
+	assert_int_equal(ops->cert_record_audited(F.ctx, F.s, &c, NOW + 1, e,
+	    &seq), VOUCH_OK);
+	assert_int_equal(seq, 2);
+	assert_int_equal(ops->audit_verify(F.ctx, F.s, &count, &bad), VOUCH_OK);
+	assert_int_equal(count, 2);
+	json_decref(e);
+	json_decref(notobj);
+}
+
 static void
 test_cert_record(void **state)
 {
@@ -901,6 +952,7 @@ main(void)
 		T(test_nonce_two_handles),
 		T(test_nonce_race_processes),
 		T(test_cert_record),
+		T(test_cert_record_audited),
 		T(test_policy_versions),
 		T(test_audit_append_list_verify),
 		T(test_audit_hash_definition),
