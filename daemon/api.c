@@ -510,6 +510,14 @@ handle_certify(struct vouchd_worker *w, struct evhttp_request *req)
 		appraisal_fail(w, &a, a.err, "nonce");
 		a.policy_version = vouch_policy_version(pol);
 		vouchd_audit(w, audit_event(req, "certify", &a));
+		if (a.err != VOUCH_ERR_NONCE_INVALID) {
+			/* The store failed: not the client's nonce. */
+			atomic_fetch_add(&w->d->metrics.store_errors, 1);
+			vouchd_count(w->d, EP_CERTIFY, OC_ERROR);
+			vouchd_reply_problem(req, 503, "store-unavailable",
+			    "Store unavailable");
+			goto out;
+		}
 		vouchd_count(w->d, EP_CERTIFY, OC_REJECTED);
 		vouchd_reply_problem(req, 403, "nonce-invalid",
 		    "Nonce unknown, expired or already used");

@@ -706,16 +706,24 @@ p11_key_identity(struct vouch_ctx *ctx, struct kek *k, const char *label)
 {
 	CK_KEY_TYPE kt = 0;
 	CK_ULONG vlen = 0;
+	CK_BBOOL sensitive = CK_FALSE, extractable = CK_TRUE, token = CK_FALSE;
+	CK_BBOOL never_extractable = CK_FALSE;
 	uint8_t id[32];
 	char hex[2 * sizeof(id) + 1];
 	CK_ATTRIBUTE attrs[] = {
 		{ CKA_KEY_TYPE, &kt, sizeof(kt) },
 		{ CKA_VALUE_LEN, &vlen, sizeof(vlen) },
 		{ CKA_ID, id, sizeof(id) },
+		{ CKA_SENSITIVE, &sensitive, sizeof(sensitive) },
+		{ CKA_EXTRACTABLE, &extractable, sizeof(extractable) },
+		{ CKA_NEVER_EXTRACTABLE, &never_extractable,
+		    sizeof(never_extractable) },
+		{ CKA_TOKEN, &token, sizeof(token) },
 	};
 	CK_RV r;
 
-	r = p11.f->C_GetAttributeValue(k->session, k->key_obj, attrs, 3);
+	r = p11.f->C_GetAttributeValue(k->session, k->key_obj, attrs,
+	    sizeof(attrs) / sizeof(attrs[0]));
 	if (r != CKR_OK) {
 		return p11_fail(ctx, VOUCH_ERR_BAD_KEY,
 		    "key attributes (type, length, CKA_ID of 1 to 32 bytes)", r);
@@ -723,6 +731,13 @@ p11_key_identity(struct vouch_ctx *ctx, struct kek *k, const char *label)
 	if (kt != CKK_AES || vlen != KEK_KEY_BYTES) {
 		return vouch_fail(ctx, VOUCH_ERR_BAD_KEY,
 		    "pkcs11: key \"%s\" is not AES-256", label);
+	}
+	/* docs/secrets.md: the KEK never leaves the token, and never did. */
+	if (sensitive != CK_TRUE || extractable != CK_FALSE ||
+	    never_extractable != CK_TRUE || token != CK_TRUE) {
+		return vouch_fail(ctx, VOUCH_ERR_BAD_KEY,
+		    "pkcs11: key \"%s\" must be a token object, sensitive and "
+		    "never extractable", label);
 	}
 	if (attrs[2].ulValueLen == 0 || attrs[2].ulValueLen > sizeof(id) ||
 	    !vouch_hex_encode(id, attrs[2].ulValueLen, hex, sizeof(hex))) {

@@ -39,6 +39,8 @@
 #include "crypto/crypto.h"
 #include "crypto/hpke.h"
 #include "policy/policy.h"
+#include "secret/release.h"
+#include "secret/seal.h"
 #include "secrets.h"
 #include "util/file.h"
 #include "vouchd.h"
@@ -442,6 +444,7 @@ handle_release(struct vouchd_worker *w, struct evhttp_request *req,
 	json_t *body = NULL, *e = NULL, *jpk;
 	uint8_t nonce[VOUCH_RELEASE_NONCE_BYTES], pub[VOUCH_X25519_BYTES];
 	uint8_t rd[VOUCH_SHA512_BYTES], info[VOUCH_RELEASE_INFO_MAX];
+	uint8_t derived[VOUCH_SEAL_KEY_BYTES];
 	uint8_t aad[VOUCH_RELEASE_AAD_MAX];
 	uint8_t *ev = NULL, *pt = NULL, *sealed = NULL;
 	size_t ev_len = 0, pt_len = 0, sealed_len = 0, info_len, aad_len, b64n;
@@ -492,6 +495,14 @@ handle_release(struct vouchd_worker *w, struct evhttp_request *req,
 	if (rv != VOUCH_OK) {
 		vouchd_audit(w, release_event(req, name, rv, "nonce",
 		    vouch_error(w->ctx), pv));
+		if (rv != VOUCH_ERR_NONCE_INVALID) {
+			/* The store failed: not the client's nonce. */
+			atomic_fetch_add(&w->d->metrics.store_errors, 1);
+			vouchd_count(w->d, EP_RELEASE, OC_ERROR);
+			vouchd_reply_problem(req, 503, "store-unavailable",
+			    "Store unavailable");
+			goto out;
+		}
 		vouchd_count(w->d, EP_RELEASE, OC_REJECTED);
 		vouchd_reply_problem(req, 403, "nonce-invalid",
 		    "Nonce unknown, expired or already used");
@@ -539,7 +550,15 @@ handle_release(struct vouchd_worker *w, struct evhttp_request *req,
 		release_denied(w, req);
 		goto out;
 	}
-	(void)vouch_policy_release_rule_limits(pol, sec.rule, &max, NULL);
+	if (!vouch_policy_release_rule_limits(pol, sec.rule, &max, NULL)) {
+		/* evaluate_rule found the rule; never read a missing limit as none. */
+		event_refuse(e, VOUCH_ERR_POLICY_DENIED, "release-limit",
+		    "release rule limits unavailable");
+		vouchd_audit(w, e);
+		e = NULL;
+		release_denied(w, req);
+		goto out;
+	}
 	k = kek_by_id(w->d, sec.kek_id);
 	if (k == NULL) {
 		rv = vouch_fail(w->ctx, VOUCH_ERR_BAD_KEY,
@@ -548,6 +567,35 @@ handle_release(struct vouchd_worker *w, struct evhttp_request *req,
 	} else {
 		rv = kek_unwrap(w->ctx, k, sec.name, sec.version, sec.wrapped,
 		    sec.wrapped_len, &pt, &pt_len);
+	}
+	/*
+	 * The sealing secret is never released as such: each program gets
+	 * HKDF(value, "vouch-seal-v1", its verified measurement), so no
+	 * program the rule admits can compute another's sealing key
+	 * (docs/secrets.md §8).
+	 */
+	if (rv == VOUCH_OK && strcmp(name, VOUCH_SEAL_SECRET_NAME) == 0) {
+		const uint8_t *m = NULL;
+		size_t mlen = 0;
+
+		if (pt_len < VOUCH_SEAL_KEY_BYTES ||
+		    !vouch_claims_get_bytes(vouch_result_claims(res),
+		    "measurement", &m, &mlen) || mlen == 0) {
+			rv = vouch_fail(w->ctx, VOUCH_ERR_POLICY_DENIED,
+			    "%s: value shorter than %d bytes or no measurement",
+			    VOUCH_SEAL_SECRET_NAME, VOUCH_SEAL_KEY_BYTES);
+		} else {
+			rv = vouch_hkdf_sha256(w->ctx,
+			    (const uint8_t *)VOUCH_SEAL_LABEL,
+			    sizeof(VOUCH_SEAL_LABEL) - 1, pt, pt_len, m, mlen,
+			    derived, sizeof(derived));
+			if (rv == VOUCH_OK) {
+				vouch_wipe(pt, pt_len);
+				memcpy(pt, derived, sizeof(derived));
+				pt_len = sizeof(derived);
+			}
+			vouch_wipe(derived, sizeof(derived));
+		}
 	}
 	if (rv == VOUCH_OK) {
 		info_len = vouch_release_info(name, info);
@@ -563,11 +611,14 @@ handle_release(struct vouchd_worker *w, struct evhttp_request *req,
 		event_refuse(e, rv, "seal", detail);
 		vouchd_audit(w, e);
 		e = NULL;
-		if (rv == VOUCH_ERR_BAD_KEY && k != NULL) {
-			/* A public key HPKE refuses (low order): the client's. */
-			vouchd_count(w->d, EP_RELEASE, OC_CLIENT_ERROR);
-			vouchd_reply_problem(req, 400, "bad-request",
-			    "public_key is not usable");
+		if ((rv == VOUCH_ERR_BAD_KEY && k != NULL) ||
+		    rv == VOUCH_ERR_POLICY_DENIED) {
+			/*
+			 * A public key HPKE refuses (low order) or an unusable
+			 * sealing secret: the same coarse answer as every other
+			 * refusal after the nonce (no oracle); the audit has it.
+			 */
+			release_denied(w, req);
 		} else {
 			fprintf(stderr, "vouchd: release %s: %s\n", name,
 			    vouch_errname(rv));

@@ -530,6 +530,14 @@ sq_open(struct vouch_ctx *ctx, const char *where, struct store **out)
 	if (rv != VOUCH_OK) {
 		goto out;
 	}
+	/*
+	 * Deleted rows (secret versions, rewrapped blobs) are overwritten,
+	 * whatever the library was built with.
+	 */
+	rv = sq_exec(ctx, s, "PRAGMA secure_delete = ON", "secure_delete");
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
 	rv = sq_migrate(ctx, s);
 	if (rv != VOUCH_OK) {
 		goto out;

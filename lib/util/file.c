@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "util/file.h"
@@ -128,16 +129,31 @@ vouch_file_write(struct vouch_ctx *ctx, const char *path, const uint8_t *buf,
 	char *slash;
 	size_t off = 0;
 	ssize_t n;
-	int fd = -1, dfd;
+	uint64_t rnd[1];
+	int fd = -1, dfd, tries;
 	enum vouch_err rv = VOUCH_ERR_IO;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
-	    (int)sizeof(tmp)) {
-		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
-		    "path too long");
+	/*
+	 * A fresh, unpredictable name created exclusively: in a directory
+	 * others can write to, nobody can have prepared (and kept open) the
+	 * file this one is written through.
+	 */
+	for (tries = 0; fd == -1 && tries < 8; tries++) {
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+			return vouch_fail(ctx, VOUCH_ERR_IO, "getrandom: %s",
+			    strerror(errno));
+		}
+		if (snprintf(tmp, sizeof(tmp), "%s.tmp.%016llx", path,
+		    (unsigned long long)rnd[0]) >= (int)sizeof(tmp)) {
+			return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+			    "path too long");
+		}
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+		    O_NOFOLLOW, (mode_t)mode);
+		if (fd == -1 && errno != EEXIST) {
+			break;
+		}
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    (mode_t)mode);
 	if (fd == -1) {
 		return vouch_fail(ctx, VOUCH_ERR_IO, "%s: cannot create: %s",
 		    path, strerror(errno));

@@ -242,6 +242,20 @@ try:
       ev.get("rule") == "db" and ev.get("releases") == 1 and ev.get("measurement") == env.measurement,
       "release audited: %s" % ev)
 
+    # A low-order X25519 key (all zero): the same coarse refusal as any other
+    # failure after the nonce, never a distinct answer (no oracle).
+    zero = bytes(32)
+    zpem = "-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n" % base64.b64encode(
+        bytes.fromhex("302a300506032b656e032100") + zero).decode()
+    zn = env.challenge()
+    zst, zb = post_to(env.port, "/v1/secrets/db-password/release",
+                      {"nonce": zn.hex(), "evidence": env.evidence(release_bind(zn, zero, "db-password")),
+                       "public_key": zpem})
+    c(zst == 403 and json.loads(zb).get("code") == "release-denied",
+      "low-order public key: 403 release-denied, like every refusal (%d %s)" % (zst, zb))
+    zev = events("secret-release")[-1]
+    c(zev.get("outcome") == "rejected" and zev.get("error") == "VOUCH_ERR_BAD_KEY", "low-order key audited: %s" % zev)
+
     # ---- refusals -------------------------------------------------------
     st, b, _, _ = release("db-password", exe="/bin/true")
     expect_denied("untrusted measurement", st, b, "VOUCH_ERR_MEASUREMENT_NOT_TRUSTED")
@@ -367,7 +381,10 @@ try:
         from cryptography.hazmat.primitives import hashes
         want = HKDF(hashes.SHA256(), 32, b"vouch-seal-v1", bytes.fromhex(measurement_of(WORKLOAD))).derive(ikm)
         c(k1.returncode == 0 and k1.stdout == k2.stdout and bytes.fromhex(k1.stdout.strip()) == want,
-          "vouch_secret_seal_key = HKDF(released, vouch-seal-v1, measurement): %s %s" % (k1.stdout, k1.stderr))
+          "vouch_secret_seal_key = HKDF(stored, vouch-seal-v1, measurement), derived by vouchd: %s %s" % (k1.stdout, k1.stderr))
+        p = run(*wl, "get", *wargs, "vouch-seal-key", check=False)
+        c(p.returncode == 0 and bytes.fromhex(p.stdout.strip()) == want and bytes.fromhex(p.stdout.strip()) != ikm,
+          "the stored sealing secret itself is never released, only the derived key: %s" % p.stderr)
         p = run(VOUCH, "secret", "get", *svc, "--platform-dir", env.dir + "/plat", "vouch-seal-key", check=False)
         c(p.returncode == 1, "the seal key is not released to another measurement")
     else:

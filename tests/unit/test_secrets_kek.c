@@ -507,6 +507,25 @@ test_pkcs11(void **state)
 	assert_int_equal(kek_open_pkcs11(F.ctx, &pc, false, &k),
 	    VOUCH_ERR_NOT_FOUND);
 	assert_null(k);
+	/* A key someone made extractable is refused, never used. */
+	{
+		char cmd[512];
+
+		(void)snprintf(cmd, sizeof(cmd), "command -v pkcs11-tool "
+		    ">/dev/null 2>&1 || exit 3; pkcs11-tool --module %s "
+		    "--token-label vouch-test --login --pin 123456 --keygen "
+		    "--key-type AES:32 --label vouch-kek-weak --id 0102 "
+		    "--extractable >/dev/null 2>&1", SOFTHSM_MODULE);
+		if (system(cmd) == 0) {
+			pc.module = SOFTHSM_MODULE;
+			pc.key_label = "vouch-kek-weak";
+			assert_int_equal(kek_open_pkcs11(F.ctx, &pc, false, &k),
+			    VOUCH_ERR_BAD_KEY);
+			assert_null(k);
+		} else if (getenv("CI") != NULL) {
+			fail_msg("pkcs11-tool cannot make the weak key");
+		}
+	}
 }
 
 /* Last: it changes the test process itself. */

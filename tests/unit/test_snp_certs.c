@@ -38,6 +38,20 @@ struct entry {
 	size_t			 len;
 };
 
+/*
+ * Move |n| bytes at |p| up by |by|, byte by byte from the end: the same
+ * as memmove, written out because valgrind mistakes the fortified
+ * memmove of -D_FORTIFY_SOURCE=3 builds for an overlapping memcpy.
+ */
+static int
+shift_up(uint8_t *p, size_t n, size_t by)
+{
+	while (n-- > 0) {
+		p[n + by] = p[n];
+	}
+	return 0;
+}
+
 static void
 put32(uint8_t *p, uint32_t v)
 {
@@ -244,10 +258,10 @@ test_bounds(void **state)
 	EDIT(b[F.len - 1] = 1, F.len, VOUCH_ERR_RESERVED_NONZERO);
 	EDIT(b[data_end] = 1, F.len, VOUCH_ERR_RESERVED_NONZERO);
 	/* A zero gap of 8 bytes before the ARK: fine; non-zero: not. */
-	EDIT((memmove(b + ark_off + 8, b + ark_off, F.ark.n),
+	EDIT((shift_up(b + ark_off, F.ark.n, 8),
 	    memset(b + ark_off, 0, 8), put32(b + 48 + 16,
 	    (uint32_t)ark_off + 8)), F.len, VOUCH_OK);
-	EDIT((memmove(b + ark_off + 8, b + ark_off, F.ark.n),
+	EDIT((shift_up(b + ark_off, F.ark.n, 8),
 	    memset(b + ark_off, 0, 8), b[ark_off + 3] = 1, put32(b + 48 + 16,
 	    (uint32_t)ark_off + 8)), F.len, VOUCH_ERR_RESERVED_NONZERO);
 #undef EDIT
