@@ -278,8 +278,8 @@ print_text(const struct slog_report *r)
 		hex_of(si->measurement, si->measurement_len, m, sizeof(m));
 		fmt_time(si->created_ns, when, sizeof(when));
 		if (si->readable) {
-			printf("stream %zu at offset %zu: id %s, profile %s, "
-			    "measurement %s, created %s\n", s + 1, si->offset,
+			printf("stream %zu at offset %zu: id %s, claimed profile %s, "
+			    "claimed measurement %s, created %s\n", s + 1, si->offset,
 			    id, si->profile,
 			    si->measurement_len > 0 ? m : "none", when);
 		} else {

@@ -230,6 +230,26 @@ VOUCH_API enum vouch_err vouch_log_open(struct vouch *v, const char *path,
     const char *tenant_pub_pem_path, struct vouch_log **out)
     VOUCH_MUST_CHECK;
 /*
+ * vouch_log_open_pem is vouch_log_open with the tenant's public key given
+ * as PEM text (|len| bytes), e.g. as released by vouchd (vouch_secret_get).
+ *
+ * Where the tenant key comes from decides who can read the log: it must
+ * be part of the measured program or image, or released by vouchd to this
+ * measurement, never taken from anything the host controls (an
+ * environment variable, a file on the host's disk), or the host can
+ * substitute its own key and read everything.  A stream is only as
+ * authentic as its origin too: anyone holding the tenant's public key can
+ * write a stream that verifies (docs/sealed-log.md §4).
+ *
+ * A stream belongs to the process that opened it: after fork(2) the child
+ * gets VOUCH_ERR_STATE from every call (its close writes nothing), since
+ * it shares the key state and would seal other text under the same key
+ * and nonce.
+ */
+VOUCH_API enum vouch_err vouch_log_open_pem(struct vouch *v, const char *path,
+    const uint8_t *tenant_pub_pem, size_t len, struct vouch_log **out)
+    VOUCH_MUST_CHECK;
+/*
  * vouch_log appends one message record of |level|: the printf-style text
  * (at most VOUCH_LOG_MESSAGE_MAX bytes; longer text is cut and the record
  * says so) and the time.  Each record reaches the file in one write(2),

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "report.h"
 #include "vouch.h"
 #include "vouch/catalog.h"
@@ -141,6 +142,7 @@ vouch_report(struct vouch_log *log, enum vouch_code code, const char *fmt, ...)
 			n = snprintf(line, sizeof(line), "%s\n", s);
 			write_line(STDERR_FILENO, line, (size_t)n);
 		}
+		vouch_wipe(detail, sizeof(detail));
 		return;
 	}
 	if (profile_is_quiet() || detail[0] == '\0') {
@@ -153,6 +155,8 @@ vouch_report(struct vouch_log *log, enum vouch_code code, const char *fmt, ...)
 		write_line(STDERR_FILENO, line,
 		    (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 	}
+	vouch_wipe(detail, sizeof(detail));
+	vouch_wipe(line, sizeof(line));
 }
 
 void
@@ -162,6 +166,9 @@ vouch_note(struct vouch_log *log, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (fmt == NULL) {
+		return;
+	}
 	va_start(ap, fmt);
 	n = vsnprintf(msg, sizeof(msg) - 1, fmt, ap);
 	va_end(ap);
@@ -172,8 +179,10 @@ vouch_note(struct vouch_log *log, const char *fmt, ...)
 		(void)vouch_log(log, VOUCH_LOG_INFO, "%s", msg);
 	}
 	if (!profile_is_quiet()) {
+		scrub(msg);
 		n = (int)strlen(msg);
 		msg[n++] = '\n';
 		write_line(STDOUT_FILENO, msg, (size_t)n);
 	}
+	vouch_wipe(msg, sizeof(msg));
 }

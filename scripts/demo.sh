@@ -87,11 +87,15 @@ fi
 echo "   the owners' client program asks for it: $(sed 's/^vouch: //' "$T/stolen.err")"
 
 step "5. The analytics program certifies, gets the results-signing key, waits for three data owners"
-echo "   (its tenant made an X25519 key for the program's sealed log: vouch log keygen)"
+echo "   (its tenant made an X25519 key for the program's sealed log, and vouchd hands the public"
+echo "    half to the analytics program only: the host cannot swap in a key of its own)"
 "$V" log keygen --out "$T/tenant.key" --pub-out "$T/tenant.pub" 2>/dev/null
+"$V" secret put --service "$VOUCH_SERVICE_URL" --domain-cert "$ROOT" --admin-cert "$T/admin.pem" \
+  --admin-key "$T/admin.key" --rule analytics-only --value-file "$T/tenant.pub" \
+  joint-stats-tenant-log-key >/dev/null
 APORT=$(free_port)
 VOUCH_STORE="$T/analytics-store" VOUCH_OWNER_MEASUREMENT="$MO" \
-  VOUCH_LOG_FILE="$T/analytics.vlog" VOUCH_TENANT_KEY="$T/tenant.pub" \
+  VOUCH_LOG_FILE="$T/analytics.vlog" \
   VOUCH_RESULTS_KEY_SECRET=joint-stats-results-key \
   timeout 120 "$A" "$APORT" 3 >"$T/analytics.out" 2>&1 &
 apid=$!; pids+=($apid)

@@ -14,10 +14,13 @@
  *     verifies it offline: vouch result verify.
  *
  * Options come from the environment: VOUCH_STORE, VOUCH_DOMAIN_ROOT,
- * VOUCH_SERVICE_URL, VOUCH_SIM_DIR, and optionally VOUCH_LOG_FILE with
- * VOUCH_TENANT_KEY (the tenant's X25519 public key, `vouch log keygen`):
- * then every message and failure detail goes into a sealed log only the
- * tenant can read (`vouch log verify`).  With VOUCH_RESULTS_KEY_SECRET
+ * VOUCH_SERVICE_URL, VOUCH_SIM_DIR, and optionally VOUCH_LOG_FILE: then
+ * every message and failure detail goes into a sealed log only the
+ * tenant can read (`vouch log verify`).  The tenant's X25519 public key
+ * is not taken from the host (who could substitute its own and read the
+ * log): vouchd releases it to this measurement as the secret
+ * TENANT_LOG_KEY_SECRET, put there by the domain owner.
+ With VOUCH_RESULTS_KEY_SECRET
  * the analytics program also asks vouchd for that secret (key release,
  * docs/secrets.md): the domain's results-signing key, a P-384 private key
  * in PEM that vouchd releases only to this program's measurement, and
@@ -67,6 +70,8 @@ struct group {
 
 /* The tenant's sealed log, when VOUCH_LOG_FILE is set. */
 static struct vouch_log *slog;
+/* The secret holding the tenant's log key (its public key, PEM). */
+#define TENANT_LOG_KEY_SECRET	"joint-stats-tenant-log-key"
 
 /*
  * Report a failure: the catalog line for the host, the detail for the
@@ -400,7 +405,8 @@ open_env(struct vouch **v)
 	o.domain_root = getenv("VOUCH_DOMAIN_ROOT");
 	o.service_url = getenv("VOUCH_SERVICE_URL");
 	const char *log_path = getenv("VOUCH_LOG_FILE");
-	const char *tenant_key = getenv("VOUCH_TENANT_KEY");
+	uint8_t *tenant_pem = NULL;
+	size_t tenant_len = 0;
 
 	if (o.store_dir == NULL || o.domain_root == NULL || o.service_url == NULL) {
 		vouch_report(NULL, VOUCH_C_LOAD_CONFIG, "joint-stats: set "
@@ -415,13 +421,17 @@ open_env(struct vouch **v)
 		    rv == VOUCH_ERR_NOT_FOUND ? VOUCH_C_LOAD_CONFIG :
 		    VOUCH_C_LOAD_STORE, "open", rv);
 	}
-	if (log_path != NULL || tenant_key != NULL) {
-		rv = log_path != NULL && tenant_key != NULL ?
-		    vouch_log_open(*v, log_path, tenant_key, &slog) :
-		    VOUCH_ERR_INVALID_ARGUMENT;
+	if (log_path != NULL) {
+		rv = vouch_secret_get(*v, TENANT_LOG_KEY_SECRET, &tenant_pem,
+		    &tenant_len);
+		if (rv == VOUCH_OK) {
+			rv = vouch_log_open_pem(*v, log_path, tenant_pem,
+			    tenant_len, &slog);
+		}
+		vouch_secret_free(tenant_pem, tenant_len);
 		if (rv != VOUCH_OK) {
-			return fail(*v, VOUCH_C_LOAD_LOG, "sealed log (set both "
-			    "VOUCH_LOG_FILE and VOUCH_TENANT_KEY)", rv);
+			return fail(*v, VOUCH_C_LOAD_LOG, "sealed log (tenant key "
+			    "released by vouchd as " TENANT_LOG_KEY_SECRET ")", rv);
 		}
 	}
 	rv = vouch_certify(*v);

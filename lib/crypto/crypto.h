@@ -200,9 +200,9 @@ void	vouch_bind_certify_spki(const uint8_t *nonce, size_t nonce_len,
 /*
  * With a build profile ("production", ...) bound as a third part:
  * vouch_bind(VOUCH_BIND_CERTIFY, { nonce, SPKI, profile }).  A NULL
- * |profile| is the two-part binding above.  The part count is in the
- * hash input, so a profile can be neither added to nor stripped from
- * evidence bound without it.
+ * |profile| is the two-part binding above.  Every part is length-prefixed,
+ * so the encodings of two and three parts never coincide: a profile can be
+ * neither added to nor stripped from evidence bound without it.
  */
 void	vouch_bind_certify_profile(const uint8_t *nonce, size_t nonce_len,
 	    const uint8_t *spki, size_t spki_len, const char *profile,

@@ -309,7 +309,13 @@ prim_seal(struct vouch_ctx *ctx, struct slog_prim *p,
 	if (!ok ||
 	    EVP_EncryptFinal_ex(p->c, rec + R_BODY + body_len, &l) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(p->c, EVP_CTRL_GCM_GET_TAG, SLOG_TAG_BYTES,
-	    rec + R_BODY + body_len) != 1) {
+	    rec + R_BODY + body_len) != 1 ||
+	    /*
+	     * Forward secrecy: the context's key schedule is CK_seq itself;
+	     * re-key it to CK_{seq+1} (needed next anyway) so that nothing
+	     * left in memory opens this record.
+	     */
+	    EVP_EncryptInit_ex(p->c, NULL, NULL, next, NULL) != 1) {
 		goto fail;
 	}
 	return VOUCH_OK;
@@ -812,6 +818,11 @@ slog_ratchet(struct vouch_ctx *ctx, const uint8_t ck[SLOG_KEY_BYTES],
 struct vouch_log {
 	pthread_mutex_t		 mu;
 	int			 fd;
+	/*
+	 * The process that opened it: a forked child shares the key state
+	 * and would seal other text under the same key and nonce.
+	 */
+	pid_t			 pid;
 	struct slog_writer	*w;
 	/* vsnprintf's output: the content plus one byte to see a cut. */
 	char			 buf[SLOG_CONTENT_MAX + 2];
@@ -841,29 +852,15 @@ fd_write(void *arg, const uint8_t *p, size_t n)
 	return VOUCH_OK;
 }
 
-enum vouch_err
-vouch_log_open(struct vouch *v, const char *path,
-    const char *tenant_pub_pem_path, struct vouch_log **out)
+static enum vouch_err
+log_open(struct vouch *v, const char *path, const uint8_t *pub,
+    struct vouch_log **out)
 {
 	struct vouch_ctx *ctx = v != NULL ? v->ctx : NULL;
 	struct slog_sink sink;
 	struct vouch_log *l = NULL;
-	uint8_t pub[VOUCH_X25519_BYTES];
 	enum vouch_err rv;
 
-	if (out == NULL) {
-		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
-		    "vouch_log_open: no output");
-	}
-	*out = NULL;
-	if (path == NULL || tenant_pub_pem_path == NULL) {
-		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
-		    "vouch_log_open: path and tenant key are required");
-	}
-	rv = vouch_x25519_read_pub_pem(ctx, tenant_pub_pem_path, pub);
-	if (rv != VOUCH_OK) {
-		return rv;
-	}
 	l = calloc(1, sizeof(*l));
 	if (l == NULL) {
 		return vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
@@ -881,6 +878,7 @@ vouch_log_open(struct vouch *v, const char *path,
 		return vouch_fail(ctx, VOUCH_ERR_NO_MEMORY,
 		    "vouch_log_open: mutex");
 	}
+	l->pid = getpid();
 	sink.write = fd_write;
 	sink.arg = l;
 	rv = slog_writer_new(ctx, pub, vouch_profile(),
@@ -897,6 +895,55 @@ vouch_log_open(struct vouch *v, const char *path,
 }
 
 enum vouch_err
+vouch_log_open(struct vouch *v, const char *path,
+    const char *tenant_pub_pem_path, struct vouch_log **out)
+{
+	struct vouch_ctx *ctx = v != NULL ? v->ctx : NULL;
+	uint8_t pub[VOUCH_X25519_BYTES];
+	enum vouch_err rv;
+
+	if (out == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "vouch_log_open: no output");
+	}
+	*out = NULL;
+	if (path == NULL || tenant_pub_pem_path == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "vouch_log_open: path and tenant key are required");
+	}
+	rv = vouch_x25519_read_pub_pem(ctx, tenant_pub_pem_path, pub);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	return log_open(v, path, pub, out);
+}
+
+enum vouch_err
+vouch_log_open_pem(struct vouch *v, const char *path,
+    const uint8_t *tenant_pub_pem, size_t len, struct vouch_log **out)
+{
+	struct vouch_ctx *ctx = v != NULL ? v->ctx : NULL;
+	uint8_t pub[VOUCH_X25519_BYTES];
+	enum vouch_err rv;
+
+	if (out == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "vouch_log_open_pem: no output");
+	}
+	*out = NULL;
+	if (path == NULL || tenant_pub_pem == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "vouch_log_open_pem: path and tenant key are required");
+	}
+	rv = vouch_x25519_pub_from_pem(ctx, (const char *)tenant_pub_pem, len,
+	    pub);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	return log_open(v, path, pub, out);
+}
+
+enum vouch_err
 vouch_log(struct vouch_log *l, enum vouch_log_level level, const char *fmt, ...)
 {
 	enum vouch_err rv;
@@ -907,6 +954,9 @@ vouch_log(struct vouch_log *l, enum vouch_log_level level, const char *fmt, ...)
 
 	if (l == NULL || fmt == NULL || (unsigned)level > SLOG_LEVEL_MAX) {
 		return VOUCH_ERR_INVALID_ARGUMENT;
+	}
+	if (l->pid != getpid()) {
+		return VOUCH_ERR_STATE;
 	}
 	pthread_mutex_lock(&l->mu);
 	va_start(ap, fmt);
@@ -937,6 +987,9 @@ vouch_log_checkpoint(struct vouch_log *l)
 	if (l == NULL) {
 		return VOUCH_ERR_INVALID_ARGUMENT;
 	}
+	if (l->pid != getpid()) {
+		return VOUCH_ERR_STATE;
+	}
 	pthread_mutex_lock(&l->mu);
 	rv = slog_writer_checkpoint(NULL, l->w);
 	/* A checkpoint is a durability point (pipes cannot sync: EINVAL). */
@@ -957,10 +1010,15 @@ vouch_log_close(struct vouch_log *l)
 		return VOUCH_OK;
 	}
 	pthread_mutex_lock(&l->mu);
-	rv = slog_writer_close(NULL, l->w);
-	if (fsync(l->fd) != 0 && errno != EINVAL && errno != EROFS &&
-	    rv == VOUCH_OK) {
-		rv = VOUCH_ERR_IO;
+	if (l->pid != getpid()) {
+		/* A forked child: free its copy, write nothing (see pid). */
+		rv = VOUCH_ERR_STATE;
+	} else {
+		rv = slog_writer_close(NULL, l->w);
+		if (fsync(l->fd) != 0 && errno != EINVAL && errno != EROFS &&
+		    rv == VOUCH_OK) {
+			rv = VOUCH_ERR_IO;
+		}
 	}
 	if (close(l->fd) != 0 && rv == VOUCH_OK) {
 		rv = VOUCH_ERR_IO;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -1060,6 +1061,56 @@ test_public_api(void **state)
 	free(buf);
 }
 
+/*
+ * vouch_log_open_pem takes the key as PEM text; after fork(2) the child
+ * cannot write (it shares the key state: same key, same nonce), and the
+ * parent's stream stays intact.
+ */
+static void
+test_api_pem_and_fork(void **state)
+{
+	char path[512], pub[512];
+	struct vouch_log *l = NULL;
+	struct slog_report *r = NULL;
+	uint8_t *pem = NULL, *buf = NULL;
+	size_t pem_len = 0, len = 0;
+	pid_t pid;
+	int st = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/fork.vlog", F.dir);
+	snprintf(pub, sizeof(pub), "%s/fork.pub", F.dir);
+	assert_int_equal(vouch_x25519_write_pub_pem(F.ctx, pub, F.pk), VOUCH_OK);
+	assert_int_equal(vouch_file_read(F.ctx, pub, 4096, &pem, &pem_len),
+	    VOUCH_OK);
+	assert_int_equal(vouch_log_open_pem(NULL, path, (const uint8_t *)"x", 1,
+	    &l), VOUCH_ERR_BAD_KEY);
+	assert_null(l);
+	assert_int_equal(vouch_log_open_pem(NULL, path, pem, pem_len, &l),
+	    VOUCH_OK);
+	assert_int_equal(vouch_log(l, VOUCH_LOG_INFO, "before fork"), VOUCH_OK);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int ok = vouch_log(l, VOUCH_LOG_INFO, "child") == VOUCH_ERR_STATE &&
+		    vouch_log_checkpoint(l) == VOUCH_ERR_STATE &&
+		    vouch_log_close(l) == VOUCH_ERR_STATE;
+		_exit(ok ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_int_equal(vouch_log(l, VOUCH_LOG_INFO, "parent"), VOUCH_OK);
+	assert_int_equal(vouch_log_close(l), VOUCH_OK);
+	assert_int_equal(vouch_file_read(F.ctx, path, SLOG_FILE_MAX, &buf, &len),
+	    VOUCH_OK);
+	assert_int_equal(verify(buf, len, &r), 0);
+	assert_int_equal(r->nstreams, 1);
+	assert_int_equal(r->streams[0].records, 3);
+	slog_report_free(r);
+	free(buf);
+	free(pem);
+}
+
 static void
 test_names(void **state)
 {
@@ -1210,6 +1261,7 @@ main(void)
 		cmocka_unit_test(test_rotation),
 		cmocka_unit_test(test_sink_failure),
 		cmocka_unit_test(test_public_api),
+		cmocka_unit_test(test_api_pem_and_fork),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_independent),
 	};
