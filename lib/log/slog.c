@@ -184,6 +184,12 @@ struct slog_prim {
 	EVP_CIPHER_CTX	*c;
 	EVP_CIPHER_CTX	*e;
 	EVP_MD_CTX	*m;
+	/*
+	 * Writer: |c| is already keyed with the chain key of the next
+	 * record (prim_seal re-keys it at once for forward secrecy), so the
+	 * next prim_seal sets only the nonce.
+	 */
+	bool		 keyed_next;
 };
 
 static void
@@ -291,10 +297,12 @@ prim_seal(struct vouch_ctx *ctx, struct slog_prim *p,
 	bool ok;
 
 	nonce_for(seq, nonce);
-	if (EVP_EncryptInit_ex(p->c, NULL, NULL, ck, nonce) != 1 ||
+	if (EVP_EncryptInit_ex(p->c, NULL, NULL, p->keyed_next ? NULL : ck,
+	    nonce) != 1 ||
 	    EVP_EncryptUpdate(p->c, NULL, &l, rec, SLOG_REC_HEAD_BYTES) != 1) {
 		goto fail;
 	}
+	p->keyed_next = false;
 	/*
 	 * Once absorbed as AAD, the prev field (the 32 bytes in front of
 	 * the body) lends its room to the zero prefix, so prefix and body
@@ -318,6 +326,7 @@ prim_seal(struct vouch_ctx *ctx, struct slog_prim *p,
 	    EVP_EncryptInit_ex(p->c, NULL, NULL, next, NULL) != 1) {
 		goto fail;
 	}
+	p->keyed_next = true;
 	return VOUCH_OK;
  fail:
 	vouch_wipe(next, SLOG_KEY_BYTES);
@@ -495,6 +504,7 @@ w_start(struct vouch_ctx *ctx, struct slog_writer *w)
 	}
 	if (rv == VOUCH_OK) {
 		memcpy(w->ck, ck0, sizeof(ck0));
+		w->p.keyed_next = false;	/* a new chain: key it with CK_0 */
 		memcpy(w->stream_id, hdr + H_STREAM_ID, SLOG_STREAM_ID_BYTES);
 		w->seq = 0;
 		w->messages = 0;
