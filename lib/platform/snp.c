@@ -11,7 +11,8 @@
  * Order (VERIFIER-CHECKLIST §1.1): strict parse (#1, #2), report
  * signature by the V[CL]EK (#3), chain to a PINNED ARK at the context
  * time (#4), revocation (#6), product line (#5), TCB and chip_id against
- * the certificate (#7, #9), guest policy (#10), then claims.
+ * the certificate (#7, #9), guest policy (#10), committed against current
+ * TCB (#7), then claims.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -801,10 +802,146 @@ set_tcb_claims(struct vouch_ctx *ctx, struct vouch_claims *c,
 			return rv;
 		}
 	}
-	/* Turin adds an FMC level; only the certified TCB is a claim. */
-	if (p == SNP_PRODUCT_TURIN && strcmp(prefix, "reported") == 0) {
-		return vouch_claims_set_int(ctx, c, "snp.reported_tcb.fmc",
-		    t.fmc);
+	/* Turin adds an FMC level. */
+	if (p == SNP_PRODUCT_TURIN) {
+		(void)snprintf(name, sizeof(name), "snp.%s_tcb.fmc", prefix);
+		return vouch_claims_set_int(ctx, c, name, t.fmc);
+	}
+	return VOUCH_OK;
+}
+
+/*
+ * checklist #7: COMMITTED_TCB against CURRENT_TCB, and the committed
+ * firmware version against the current one.  The committed values are
+ * the anti-rollback floor, so committed above current is impossible on
+ * genuine firmware and always refused, naming the component.  Committed
+ * below current is provisional firmware (an update not yet committed,
+ * e.g. late-loaded microcode): reported in *provisional as claim
+ * snp.provisional_firmware, refused by the policy unless
+ * platforms.snp.allow_provisional_firmware (docs/snp.md).
+ */
+enum vouch_err
+snp_check_committed(struct vouch_ctx *ctx, const struct snp_report *r,
+    enum snp_product product, bool *provisional)
+{
+	static const char *const names[] = { "fmc", "bootloader", "tee", "snp",
+	    "microcode" };
+	struct snp_tcb com, cur;
+	uint8_t cv[5], kv[5];
+	uint32_t cver, kver;
+	size_t i;
+
+	*provisional = false;
+	snp_tcb_decode(r->committed_tcb, product, &com);
+	snp_tcb_decode(r->current_tcb, product, &cur);
+	kv[0] = com.fmc;
+	kv[1] = com.bootloader;
+	kv[2] = com.tee;
+	kv[3] = com.snp;
+	kv[4] = com.microcode;
+	cv[0] = cur.fmc;
+	cv[1] = cur.bootloader;
+	cv[2] = cur.tee;
+	cv[3] = cur.snp;
+	cv[4] = cur.microcode;
+	for (i = 0; i < 5; i++) {
+		if (kv[i] > cv[i]) {
+			return vouch_fail(ctx, VOUCH_ERR_TCB_MISMATCH,
+			    "snp: committed_tcb %s %u is above current_tcb %s "
+			    "%u", names[i], kv[i], names[i], cv[i]);
+		}
+		if (kv[i] < cv[i]) {
+			*provisional = true;
+		}
+	}
+	/* Reserved TCB bytes that differ: not "equal", so provisional too. */
+	if (r->committed_tcb != r->current_tcb) {
+		*provisional = true;
+	}
+	/* (major, minor, build), compared in that order. */
+	cver = (uint32_t)r->current_major << 16 |
+	    (uint32_t)r->current_minor << 8 | r->current_build;
+	kver = (uint32_t)r->committed_major << 16 |
+	    (uint32_t)r->committed_minor << 8 | r->committed_build;
+	if (kver > cver) {
+		return vouch_fail(ctx, VOUCH_ERR_TCB_MISMATCH,
+		    "snp: committed firmware %u.%u build %u is above current "
+		    "%u.%u build %u", r->committed_major, r->committed_minor,
+		    r->committed_build, r->current_major, r->current_minor,
+		    r->current_build);
+	}
+	if (kver < cver) {
+		*provisional = true;
+	}
+	return VOUCH_OK;
+}
+
+/* The named PLATFORM_INFO bits (ABI 56860 rev 1.58, Table 24). */
+static const struct {
+	const char	*claim;
+	unsigned	 bit;
+} snp_pinfo_bits[] = {
+	{ "snp.platform_info.smt_en", 0 },
+	{ "snp.platform_info.tsme_en", 1 },
+	{ "snp.platform_info.ecc_en", 2 },
+	{ "snp.platform_info.rapl_dis", 3 },
+	{ "snp.platform_info.ciphertext_hiding_en", 4 },
+	{ "snp.platform_info.alias_check_complete", 5 },
+	{ "snp.platform_info.tio_en", 7 },
+};
+
+/* Claims added with checklist #7, #8, #10-#12 (docs/snp.md). */
+static enum vouch_err
+set_more_claims(struct vouch_ctx *ctx, struct vouch_claims *c,
+    const struct snp_report *r, bool provisional)
+{
+	enum vouch_err rv;
+	size_t i;
+
+	if ((rv = vouch_claims_set_int(ctx, c, "snp.policy.abi_major",
+	    (int64_t)((r->policy >> 8) & 0xff))) != VOUCH_OK ||
+	    (rv = vouch_claims_set_int(ctx, c, "snp.policy.abi_minor",
+	    (int64_t)(r->policy & 0xff))) != VOUCH_OK ||
+	    (rv = vouch_claims_set_int(ctx, c, "snp.current_version.major",
+	    r->current_major)) != VOUCH_OK ||
+	    (rv = vouch_claims_set_int(ctx, c, "snp.current_version.minor",
+	    r->current_minor)) != VOUCH_OK ||
+	    (rv = vouch_claims_set_int(ctx, c, "snp.current_version.build",
+	    r->current_build)) != VOUCH_OK ||
+	    (rv = vouch_claims_set_int(ctx, c, "snp.committed_version.major",
+	    r->committed_major)) != VOUCH_OK ||
+	    (rv = vouch_claims_set_int(ctx, c, "snp.committed_version.minor",
+	    r->committed_minor)) != VOUCH_OK ||
+	    (rv = vouch_claims_set_int(ctx, c, "snp.committed_version.build",
+	    r->committed_build)) != VOUCH_OK ||
+	    (rv = vouch_claims_set_bool(ctx, c, "snp.provisional_firmware",
+	    provisional)) != VOUCH_OK ||
+	    (rv = vouch_claims_set_int(ctx, c, "snp.platform_info",
+	    (int64_t)r->platform_info)) != VOUCH_OK ||
+	    (rv = vouch_claims_set_bool(ctx, c, "snp.author_key_en",
+	    (r->flags & SNP_FLAG_AUTHOR_KEY_EN) != 0)) != VOUCH_OK ||
+	    (rv = vouch_claims_set_bytes(ctx, c, "snp.id_key_digest",
+	    r->id_key_digest, sizeof(r->id_key_digest))) != VOUCH_OK ||
+	    (rv = vouch_claims_set_bytes(ctx, c, "snp.author_key_digest",
+	    r->author_key_digest, sizeof(r->author_key_digest))) != VOUCH_OK) {
+		return rv;
+	}
+	for (i = 0; i < sizeof(snp_pinfo_bits) / sizeof(snp_pinfo_bits[0]);
+	    i++) {
+		rv = vouch_claims_set_bool(ctx, c, snp_pinfo_bits[i].claim,
+		    ((r->platform_info >> snp_pinfo_bits[i].bit) & 1) != 0);
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+	}
+	/* The vectors exist from version 5; absent (not zero) before. */
+	if (r->version >= 5) {
+		if ((rv = vouch_claims_set_int(ctx, c, "snp.launch_mit_vector",
+		    (int64_t)r->launch_mit_vector)) != VOUCH_OK ||
+		    (rv = vouch_claims_set_int(ctx, c, "snp.current_mit_vector",
+		    (int64_t)r->current_mit_vector)) != VOUCH_OK) {
+			return rv;
+		}
 	}
 	return VOUCH_OK;
 }
@@ -812,7 +949,7 @@ set_tcb_claims(struct vouch_ctx *ctx, struct vouch_claims *c,
 static enum vouch_err
 set_claims(struct vouch_ctx *ctx, struct vouch_claims *c,
     const struct snp_report *r, enum snp_product product, bool vlek,
-    const uint8_t root_id[VOUCH_SHA256_BYTES])
+    bool provisional, const uint8_t root_id[VOUCH_SHA256_BYTES])
 {
 	enum vouch_err rv;
 
@@ -860,7 +997,7 @@ set_claims(struct vouch_ctx *ctx, struct vouch_claims *c,
 	    snp_product_name(product))) != VOUCH_OK) {
 		return rv;
 	}
-	return VOUCH_OK;
+	return set_more_claims(ctx, c, r, provisional);
 }
 
 /*
@@ -1067,7 +1204,7 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	enum snp_product product, named;
 	char want[64];
 	int64_t now = vouch_ctx_now(ctx);
-	bool vlek;
+	bool vlek, provisional = false;
 	int i;
 
 	/* 1. Parse strictly (checklist #1, #2), and the table if any. */
@@ -1236,8 +1373,15 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 		goto out;
 	}
 
+	/* Committed against current (checklist #7); see snp_check_committed. */
+	rv = snp_check_committed(ctx, &r, product, &provisional);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+
 	/* 7. Claims, from verified fields only. */
-	rv = set_claims(ctx, res->claims, &r, product, vlek, root_id);
+	rv = set_claims(ctx, res->claims, &r, product, vlek, provisional,
+	    root_id);
  out:
 	sk_X509_pop_free(chain, X509_free);
 	sk_X509_free(untrusted);

@@ -99,6 +99,16 @@ struct snp_tcb {
 enum vouch_err	snp_report_parse(struct vouch_ctx *ctx, const uint8_t *buf,
 		    size_t len, struct snp_report *r) VOUCH_MUST_CHECK;
 
+/*
+ * snp_check_committed refuses COMMITTED_TCB above CURRENT_TCB in any
+ * component, or a committed firmware version above the current one
+ * (VOUCH_ERR_TCB_MISMATCH naming it), and sets *provisional when any is
+ * below (provisional firmware; the policy decides, docs/snp.md).
+ */
+enum vouch_err	snp_check_committed(struct vouch_ctx *ctx,
+		    const struct snp_report *r, enum snp_product product,
+		    bool *provisional) VOUCH_MUST_CHECK;
+
 /* Decode a TCB_VERSION for |p| (Turin has FMC first). */
 void	snp_tcb_decode(uint64_t v, enum snp_product p, struct snp_tcb *out);
 

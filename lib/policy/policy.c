@@ -117,6 +117,43 @@ _Static_assert(sizeof(pol_snp_bit_nums) / sizeof(pol_snp_bit_nums[0]) ==
 /* Most values in "host_data". */
 #define POL_SNP_MAX_HOST_DATA	64
 #define POL_SNP_HOST_DATA_BYTES	32
+/* Most values in "family_id", "image_id", "id_key_digest", ... */
+#define POL_SNP_MAX_IDS		64
+#define POL_SNP_ID_BYTES	16	/* FAMILY_ID, IMAGE_ID */
+#define POL_SNP_DIGEST_BYTES	48	/* ID_KEY_DIGEST, AUTHOR_KEY_DIGEST */
+
+/*
+ * PLATFORM_INFO bits a policy may require or forbid (ABI 56860 rev 1.58,
+ * Table 24), named as the claims "snp.platform_info.<name>".
+ */
+static const char *const pol_snp_pinfo_names[] = {
+	"smt_en", "tsme_en", "ecc_en", "rapl_dis", "ciphertext_hiding_en",
+	"alias_check_complete", "tio_en",
+};
+static const unsigned pol_snp_pinfo_nums[] = { 0, 1, 2, 3, 4, 5, 7 };
+#define POL_SNP_NPINFO		(sizeof(pol_snp_pinfo_names) / \
+			    sizeof(pol_snp_pinfo_names[0]))
+_Static_assert(sizeof(pol_snp_pinfo_nums) / sizeof(pol_snp_pinfo_nums[0]) ==
+    POL_SNP_NPINFO, "one bit number per platform_info bit name");
+
+/*
+ * "allow_provisional_firmware" when the policy does not say: false, as the
+ * checklist (§1.1 #7) wants: COMMITTED_TCB must equal CURRENT_TCB.
+ */
+#define POL_SNP_ALLOW_PROVISIONAL_DEFAULT	false
+
+/* A TCB floor per product: "min_tcb" (REPORTED_TCB), "min_launch_tcb". */
+struct pol_snp_floor {
+	bool	 has;
+	bool	 for_product[POL_SNP_NPRODUCTS];	/* product listed */
+	int64_t	 v[POL_SNP_NPRODUCTS][POL_SNP_NTCB];	/* -1: none */
+};
+
+/* An allow-list of fixed-size byte strings. */
+struct pol_snp_list {
+	size_t	 n;	/* 0: not set */
+	uint8_t	 v[POL_SNP_MAX_IDS][POL_SNP_DIGEST_BYTES];
+};
 
 /* A value a rule compares with; the member for the claim's type is used. */
 struct pol_value {
@@ -161,9 +198,23 @@ struct pol_snp {
 	bool	 product_ok[POL_SNP_NPRODUCTS];
 	bool	 has_keys;
 	bool	 key_ok[POL_SNP_NKEYS];
-	bool	 has_min_tcb;
-	bool	 min_tcb_for[POL_SNP_NPRODUCTS];	/* product listed */
-	int64_t	 min_tcb[POL_SNP_NPRODUCTS][POL_SNP_NTCB];	/* -1: none */
+	struct pol_snp_floor	 min_tcb;
+	struct pol_snp_floor	 min_launch_tcb;
+	bool	 allow_provisional;
+	bool	 has_min_fw;
+	int64_t	 min_fw[3];	/* major, minor, build */
+	bool	 has_min_abi;
+	int64_t	 min_abi[2];	/* major, minor */
+	uint64_t pinfo_require;
+	uint64_t pinfo_forbid;
+	uint64_t mitigations;	/* 0: none required */
+	struct pol_snp_list	 family_id;	/* POL_SNP_ID_BYTES each */
+	struct pol_snp_list	 image_id;	/* POL_SNP_ID_BYTES each */
+	bool	 has_min_guest_svn;
+	int64_t	 min_guest_svn;
+	struct pol_snp_list	 id_key;
+	struct pol_snp_list	 author_key;
+	bool	 require_id_block;
 	bool	 has_max_vmpl;
 	int64_t	 max_vmpl;
 	uint64_t policy_require;
@@ -764,9 +815,13 @@ pol_get_name_set(struct pol_parser *pp, json_t *obj, const char *key,
 	return VOUCH_OK;
 }
 
-/* "min_tcb": {"Milan": {"bootloader": n, "tee": n, "snp": n, ...}, ...} */
+/*
+ * "min_tcb" or "min_launch_tcb":
+ * {"Milan": {"bootloader": n, "tee": n, "snp": n, "microcode": n}, ...}
+ */
 static enum vouch_err
-pol_parse_snp_min_tcb(struct pol_parser *pp, json_t *obj)
+pol_parse_snp_floor(struct pol_parser *pp, json_t *obj,
+    struct pol_snp_floor *fl)
 {
 	static const char *const keys[] = {
 		"bootloader", "tee", "snp", "microcode", NULL,
@@ -774,7 +829,6 @@ pol_parse_snp_min_tcb(struct pol_parser *pp, json_t *obj)
 	static const char *const turin_keys[] = {
 		"bootloader", "tee", "snp", "microcode", "fmc", NULL,
 	};
-	struct pol_snp *snp = &pp->pol->snp;
 	enum vouch_err rv;
 	const char *key;
 	json_t *v;
@@ -813,26 +867,248 @@ pol_parse_snp_min_tcb(struct pol_parser *pp, json_t *obj)
 			return rv;
 		}
 		for (k = 0; k < POL_SNP_NTCB; k++) {
-			snp->min_tcb[p][k] = -1;
+			fl->v[p][k] = -1;
 			if (k == POL_SNP_TCB_FMC && p != POL_SNP_TURIN) {
 				continue;
 			}
 			/* Every component but FMC is required: no silent gap. */
 			rv = pol_get_int(pp, v, pol_snp_tcb_parts[k], 0, 255,
 			    k == POL_SNP_TCB_FMC ? &present : NULL,
-			    &snp->min_tcb[p][k]);
+			    &fl->v[p][k]);
 			if (rv != VOUCH_OK) {
 				return rv;
 			}
 			if (k == POL_SNP_TCB_FMC && !present) {
-				snp->min_tcb[p][k] = -1;
+				fl->v[p][k] = -1;
 			}
 		}
-		snp->min_tcb_for[p] = true;
+		fl->for_product[p] = true;
 		pol_path_pop(&pp->path, old);
 	}
-	snp->has_min_tcb = true;
+	fl->has = true;
 	return VOUCH_OK;
+}
+
+static enum vouch_err
+pol_parse_snp_min_tcb(struct pol_parser *pp, json_t *obj)
+{
+	return pol_parse_snp_floor(pp, obj, &pp->pol->snp.min_tcb);
+}
+
+static enum vouch_err
+pol_parse_snp_min_launch_tcb(struct pol_parser *pp, json_t *obj)
+{
+	return pol_parse_snp_floor(pp, obj, &pp->pol->snp.min_launch_tcb);
+}
+
+/*
+ * An object of the required integer members |names| (NULL-terminated),
+ * each 0..255, into |out| in that order: "min_firmware", "min_abi".
+ */
+static enum vouch_err
+pol_parse_snp_version(struct pol_parser *pp, json_t *obj,
+    const char *const *names, int64_t *out)
+{
+	enum vouch_err rv;
+	size_t i;
+
+	if (!json_is_object(obj)) {
+		return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+		    "must be an object of version numbers");
+	}
+	rv = pol_check_keys(pp, obj, names);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	for (i = 0; names[i] != NULL; i++) {
+		/* Every part is required: no silent zero. */
+		rv = pol_get_int(pp, obj, names[i], 0, 255, NULL, &out[i]);
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+	}
+	return VOUCH_OK;
+}
+
+/* "min_firmware": {"major": n, "minor": n, "build": n} */
+static enum vouch_err
+pol_parse_snp_min_firmware(struct pol_parser *pp, json_t *obj)
+{
+	static const char *const names[] = { "major", "minor", "build", NULL };
+
+	pp->pol->snp.has_min_fw = true;
+	return pol_parse_snp_version(pp, obj, names, pp->pol->snp.min_fw);
+}
+
+/* "min_abi": {"major": n, "minor": n} */
+static enum vouch_err
+pol_parse_snp_min_abi(struct pol_parser *pp, json_t *obj)
+{
+	static const char *const names[] = { "major", "minor", NULL };
+
+	pp->pol->snp.has_min_abi = true;
+	return pol_parse_snp_version(pp, obj, names, pp->pol->snp.min_abi);
+}
+
+/* "platform_info": {"require": [bit names], "forbid": [bit names]} */
+static enum vouch_err
+pol_parse_snp_platform_info(struct pol_parser *pp, json_t *obj)
+{
+	static const char *const keys[] = { "require", "forbid", NULL };
+	static const char known[] = "smt_en, tsme_en, ecc_en, rapl_dis, "
+	    "ciphertext_hiding_en, alias_check_complete, tio_en";
+	struct pol_snp *snp = &pp->pol->snp;
+	bool req[POL_SNP_NPINFO], forbid[POL_SNP_NPINFO], has_req, has_forbid;
+	enum vouch_err rv;
+	size_t i;
+
+	if (!json_is_object(obj)) {
+		return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+		    "must be an object with \"require\" and/or \"forbid\"");
+	}
+	rv = pol_check_keys(pp, obj, keys);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	rv = pol_get_name_set(pp, obj, "require", pol_snp_pinfo_names,
+	    POL_SNP_NPINFO, known, &has_req, req);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	rv = pol_get_name_set(pp, obj, "forbid", pol_snp_pinfo_names,
+	    POL_SNP_NPINFO, known, &has_forbid, forbid);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	if (!has_req && !has_forbid) {
+		return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+		    "must have \"require\" and/or \"forbid\"");
+	}
+	for (i = 0; i < POL_SNP_NPINFO; i++) {
+		if (req[i] && forbid[i]) {
+			return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+			    "\"%s\" is both required and forbidden",
+			    pol_snp_pinfo_names[i]);
+		}
+		if (req[i]) {
+			snp->pinfo_require |= UINT64_C(1) << pol_snp_pinfo_nums[i];
+		}
+		if (forbid[i]) {
+			snp->pinfo_forbid |= UINT64_C(1) << pol_snp_pinfo_nums[i];
+		}
+	}
+	return VOUCH_OK;
+}
+
+/* "required_mitigations": [bit numbers 0..63] */
+static enum vouch_err
+pol_parse_snp_mitigations(struct pol_parser *pp, json_t *arr)
+{
+	struct pol_snp *snp = &pp->pol->snp;
+	json_t *v;
+	json_int_t b;
+	size_t i, n, old_i;
+
+	n = json_is_array(arr) ? json_array_size(arr) : 0;
+	if (n == 0) {
+		return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+		    "must be a non-empty array of bit numbers 0..63");
+	}
+	for (i = 0; i < n; i++) {
+		old_i = pol_path_push_index(&pp->path, i);
+		v = json_array_get(arr, i);
+		if (!json_is_integer(v)) {
+			return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+			    "must be a bit number 0..63");
+		}
+		b = json_integer_value(v);
+		if (b < 0 || b > 63) {
+			return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+			    "%" PRId64 " is outside 0..63", (int64_t)b);
+		}
+		if ((snp->mitigations & (UINT64_C(1) << b)) != 0) {
+			return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+			    "bit %" PRId64 " is listed twice", (int64_t)b);
+		}
+		snp->mitigations |= UINT64_C(1) << b;
+		pol_path_pop(&pp->path, old_i);
+	}
+	return VOUCH_OK;
+}
+
+/*
+ * An array of 1 to POL_SNP_MAX_IDS distinct values of |nbytes| bytes as
+ * hex into |l|.  With |nonzero|, all zeros (what the report carries
+ * without an ID block) is refused: it would trust every such report.
+ */
+static enum vouch_err
+pol_parse_snp_list(struct pol_parser *pp, json_t *arr, size_t nbytes,
+    bool nonzero, struct pol_snp_list *l)
+{
+	static const uint8_t zero[POL_SNP_DIGEST_BYTES];
+	uint8_t buf[POL_SNP_DIGEST_BYTES];
+	json_t *v;
+	size_t i, j, n, slen, old_i, got;
+
+	n = json_is_array(arr) ? json_array_size(arr) : 0;
+	if (n == 0 || n > POL_SNP_MAX_IDS) {
+		return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+		    "must be an array of 1 to %d hex values of %zu bytes",
+		    POL_SNP_MAX_IDS, nbytes);
+	}
+	for (i = 0; i < n; i++) {
+		old_i = pol_path_push_index(&pp->path, i);
+		v = json_array_get(arr, i);
+		slen = json_is_string(v) ? json_string_length(v) : 0;
+		if (slen != 2 * nbytes ||
+		    !vouch_hex_decode(json_string_value(v), slen, buf, nbytes,
+		    &got) || got != nbytes) {
+			return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+			    "a value is exactly %zu bytes as %zu hex digits",
+			    nbytes, 2 * nbytes);
+		}
+		if (nonzero && memcmp(buf, zero, nbytes) == 0) {
+			return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+			    "all zeros means \"no key\" and cannot be trusted");
+		}
+		for (j = 0; j < l->n; j++) {
+			if (memcmp(l->v[j], buf, nbytes) == 0) {
+				return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+				    "value already listed at [%zu]", j);
+			}
+		}
+		memcpy(l->v[l->n++], buf, nbytes);
+		pol_path_pop(&pp->path, old_i);
+	}
+	return VOUCH_OK;
+}
+
+static enum vouch_err
+pol_parse_snp_family_id(struct pol_parser *pp, json_t *arr)
+{
+	return pol_parse_snp_list(pp, arr, POL_SNP_ID_BYTES, false,
+	    &pp->pol->snp.family_id);
+}
+
+static enum vouch_err
+pol_parse_snp_image_id(struct pol_parser *pp, json_t *arr)
+{
+	return pol_parse_snp_list(pp, arr, POL_SNP_ID_BYTES, false,
+	    &pp->pol->snp.image_id);
+}
+
+static enum vouch_err
+pol_parse_snp_id_key(struct pol_parser *pp, json_t *arr)
+{
+	return pol_parse_snp_list(pp, arr, POL_SNP_DIGEST_BYTES, true,
+	    &pp->pol->snp.id_key);
+}
+
+static enum vouch_err
+pol_parse_snp_author_key(struct pol_parser *pp, json_t *arr)
+{
+	return pol_parse_snp_list(pp, arr, POL_SNP_DIGEST_BYTES, true,
+	    &pp->pol->snp.author_key);
 }
 
 /* "guest_policy": {"require": [bit names], "forbid": [bit names]} */
@@ -955,8 +1231,52 @@ pol_parse_snp(struct pol_parser *pp, json_t *obj)
 	if (rv != VOUCH_OK) {
 		return rv;
 	}
-	return pol_parse_member(pp, obj, "host_data", false,
+	rv = pol_parse_member(pp, obj, "host_data", false,
 	    pol_parse_snp_host_data);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	snp->allow_provisional = POL_SNP_ALLOW_PROVISIONAL_DEFAULT;
+	rv = pol_get_bool(pp, obj, "allow_provisional_firmware",
+	    &snp->allow_provisional);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	if ((rv = pol_parse_member(pp, obj, "min_launch_tcb", false,
+	    pol_parse_snp_min_launch_tcb)) != VOUCH_OK ||
+	    (rv = pol_parse_member(pp, obj, "min_firmware", false,
+	    pol_parse_snp_min_firmware)) != VOUCH_OK ||
+	    (rv = pol_parse_member(pp, obj, "min_abi", false,
+	    pol_parse_snp_min_abi)) != VOUCH_OK ||
+	    (rv = pol_parse_member(pp, obj, "platform_info", false,
+	    pol_parse_snp_platform_info)) != VOUCH_OK ||
+	    (rv = pol_parse_member(pp, obj, "required_mitigations", false,
+	    pol_parse_snp_mitigations)) != VOUCH_OK ||
+	    (rv = pol_parse_member(pp, obj, "family_id", false,
+	    pol_parse_snp_family_id)) != VOUCH_OK ||
+	    (rv = pol_parse_member(pp, obj, "image_id", false,
+	    pol_parse_snp_image_id)) != VOUCH_OK ||
+	    (rv = pol_parse_member(pp, obj, "id_key_digest", false,
+	    pol_parse_snp_id_key)) != VOUCH_OK ||
+	    (rv = pol_parse_member(pp, obj, "author_key_digest", false,
+	    pol_parse_snp_author_key)) != VOUCH_OK) {
+		return rv;
+	}
+	rv = pol_get_int(pp, obj, "min_guest_svn", 0, UINT32_MAX,
+	    &snp->has_min_guest_svn, &snp->min_guest_svn);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	rv = pol_get_bool(pp, obj, "require_id_block", &snp->require_id_block);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	if (snp->require_id_block && snp->id_key.n == 0) {
+		(void)pol_path_push(&pp->path, "require_id_block");
+		return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+		    "needs \"id_key_digest\", the list of trusted ID keys");
+	}
+	return VOUCH_OK;
 }
 
 static enum vouch_err
@@ -967,7 +1287,11 @@ pol_parse_platforms(struct pol_parser *pp, json_t *obj)
 	};
 	static const char *const snp_keys[] = {
 		"insecure_allow_debug", "products", "signing_keys", "min_tcb",
-		"max_vmpl", "guest_policy", "host_data", NULL,
+		"max_vmpl", "guest_policy", "host_data",
+		"allow_provisional_firmware", "min_launch_tcb", "min_firmware",
+		"min_abi", "platform_info", "required_mitigations", "family_id",
+		"image_id", "min_guest_svn", "id_key_digest",
+		"author_key_digest", "require_id_block", NULL,
 	};
 	static const char *const other_keys[] = {
 		"insecure_allow_debug", NULL,
@@ -2234,56 +2558,289 @@ pol_eval_snp_name(struct pol_eval *ev, const char *path, const char *claim,
 	return VOUCH_OK;
 }
 
-/* The minimum REPORTED_TCB for the report's product. */
+/*
+ * A TCB floor for the report's product: |setting| "min_tcb" on claims
+ * "snp.reported_tcb.*", "min_launch_tcb" on "snp.launch_tcb.*".
+ */
 static enum vouch_err
-pol_eval_snp_tcb(struct pol_eval *ev, const struct pol_snp *snp)
+pol_eval_snp_floor(struct pol_eval *ev, const struct pol_snp_floor *fl,
+    const char *setting, const char *tcb)
 {
 	char path[VOUCH_EXPLAIN_PATH_MAX], claim[VOUCH_EXPLAIN_CLAIM_MAX];
+	char top[48];	/* "platforms.snp.min_launch_tcb" */
 	const char *product;
 	int64_t v;
 	size_t k;
 	int p;
 
+	(void)snprintf(top, sizeof(top), "platforms.snp.%s", setting);
 	if (!vouch_claims_get_string(ev->claims, "snp.product", &product)) {
-		pol_eval_first(ev, "platforms.snp.min_tcb", "snp.product");
-		pol_text_add(&ev->text, "platforms.snp.min_tcb: claim "
-		    "snp.product is missing");
+		pol_eval_first(ev, top, "snp.product");
+		pol_text_add(&ev->text, "%s: claim snp.product is missing",
+		    top);
 		return VOUCH_ERR_POLICY_DENIED;
 	}
 	p = pol_name_index(product, pol_snp_products, POL_SNP_NPRODUCTS);
-	if (p < 0 || !snp->min_tcb_for[p]) {
+	if (p < 0 || !fl->for_product[p]) {
 		/* A floor for one product says nothing about another. */
-		pol_eval_first(ev, "platforms.snp.min_tcb", "snp.product");
-		pol_text_add(&ev->text, "platforms.snp.min_tcb: claim "
-		    "snp.product = \"");
+		pol_eval_first(ev, top, "snp.product");
+		pol_text_add(&ev->text, "%s: claim snp.product = \"", top);
 		pol_text_safe(&ev->text, product, strlen(product));
-		pol_text_add(&ev->text, "\" has no minimum TCB in the policy");
+		pol_text_add(&ev->text, "\" has no minimum %sTCB in the "
+		    "policy", strcmp(tcb, "launch") == 0 ? "launch " : "");
 		return VOUCH_ERR_POLICY_DENIED;
 	}
 	for (k = 0; k < POL_SNP_NTCB; k++) {
-		if (snp->min_tcb[p][k] < 0) {
+		if (fl->v[p][k] < 0) {
 			continue;
 		}
-		(void)snprintf(path, sizeof(path), "platforms.snp.min_tcb.%s.%s",
+		(void)snprintf(path, sizeof(path), "%s.%s.%s", top,
 		    pol_snp_products[p], pol_snp_tcb_parts[k]);
-		(void)snprintf(claim, sizeof(claim), "snp.reported_tcb.%s",
+		(void)snprintf(claim, sizeof(claim), "snp.%s_tcb.%s", tcb,
 		    pol_snp_tcb_parts[k]);
 		if (!vouch_claims_get_int(ev->claims, claim, &v)) {
 			pol_eval_first(ev, path, claim);
 			pol_text_add(&ev->text, "%s: claim %s is missing, "
 			    "requires greaterOrEquals %" PRId64, path, claim,
-			    snp->min_tcb[p][k]);
+			    fl->v[p][k]);
 			return VOUCH_ERR_TCB_OUT_OF_DATE;
 		}
-		if (v < snp->min_tcb[p][k]) {
+		if (v < fl->v[p][k]) {
 			pol_eval_first(ev, path, claim);
 			pol_text_add(&ev->text, "%s: claim %s = %" PRId64
 			    ", requires greaterOrEquals %" PRId64, path, claim,
-			    v, snp->min_tcb[p][k]);
+			    v, fl->v[p][k]);
 			return VOUCH_ERR_TCB_OUT_OF_DATE;
 		}
 	}
 	return VOUCH_OK;
+}
+
+/*
+ * A version floor compared lexicographically: the claims |prefix|.<part>
+ * for the |n| |parts| against |min|.  "min_firmware" (current firmware
+ * major, minor, build) and "min_abi" (guest policy ABI major, minor).
+ */
+static enum vouch_err
+pol_eval_snp_version(struct pol_eval *ev, const char *setting,
+    const char *prefix, const char *const *parts, const int64_t *min,
+    size_t n, enum vouch_err code)
+{
+	char path[VOUCH_EXPLAIN_PATH_MAX], claim[VOUCH_EXPLAIN_CLAIM_MAX];
+	int64_t v[3];
+	size_t i;
+
+	(void)snprintf(path, sizeof(path), "platforms.snp.%s", setting);
+	for (i = 0; i < n; i++) {
+		(void)snprintf(claim, sizeof(claim), "%s.%s", prefix,
+		    parts[i]);
+		if (!vouch_claims_get_int(ev->claims, claim, &v[i])) {
+			pol_eval_first(ev, path, claim);
+			pol_text_add(&ev->text, "%s: claim %s is missing",
+			    path, claim);
+			return code;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i] > min[i]) {
+			return VOUCH_OK;
+		}
+		if (v[i] < min[i]) {
+			break;
+		}
+	}
+	if (i == n) {
+		return VOUCH_OK;
+	}
+	(void)snprintf(claim, sizeof(claim), "%s.%s", prefix, parts[i]);
+	pol_eval_first(ev, path, claim);
+	pol_text_add(&ev->text, "%s: claims %s.{", path, prefix);
+	for (i = 0; i < n; i++) {
+		pol_text_add(&ev->text, "%s%s", i > 0 ? "," : "", parts[i]);
+	}
+	pol_text_add(&ev->text, "} = ");
+	for (i = 0; i < n; i++) {
+		pol_text_add(&ev->text, "%s%" PRId64, i > 0 ? "." : "", v[i]);
+	}
+	pol_text_add(&ev->text, ", requires greaterOrEquals ");
+	for (i = 0; i < n; i++) {
+		pol_text_add(&ev->text, "%s%" PRId64, i > 0 ? "." : "", min[i]);
+	}
+	return code;
+}
+
+/* Required and forbidden PLATFORM_INFO bits. */
+static enum vouch_err
+pol_eval_snp_platform_info(struct pol_eval *ev, const struct pol_snp *snp)
+{
+	char claim[VOUCH_EXPLAIN_CLAIM_MAX];
+	uint64_t pi, bit;
+	int64_t v;
+	size_t i;
+
+	if (!vouch_claims_get_int(ev->claims, "snp.platform_info", &v)) {
+		pol_eval_first(ev, "platforms.snp.platform_info",
+		    "snp.platform_info");
+		pol_text_add(&ev->text, "platforms.snp.platform_info: claim "
+		    "snp.platform_info is missing");
+		return VOUCH_ERR_POLICY_DENIED;
+	}
+	pi = (uint64_t)v;
+	for (i = 0; i < POL_SNP_NPINFO; i++) {
+		bit = UINT64_C(1) << pol_snp_pinfo_nums[i];
+		(void)snprintf(claim, sizeof(claim), "snp.platform_info.%s",
+		    pol_snp_pinfo_names[i]);
+		if ((snp->pinfo_require & bit) != 0 && (pi & bit) == 0) {
+			pol_eval_first(ev, "platforms.snp.platform_info.require",
+			    claim);
+			pol_text_add(&ev->text, "platforms.snp.platform_info."
+			    "require: claim %s = false (snp.platform_info = 0x%"
+			    PRIx64 " lacks bit %u), requires equals true", claim,
+			    pi, pol_snp_pinfo_nums[i]);
+			return VOUCH_ERR_POLICY_DENIED;
+		}
+		if ((snp->pinfo_forbid & bit) != 0 && (pi & bit) != 0) {
+			pol_eval_first(ev, "platforms.snp.platform_info.forbid",
+			    claim);
+			pol_text_add(&ev->text, "platforms.snp.platform_info."
+			    "forbid: claim %s = true (snp.platform_info = 0x%"
+			    PRIx64 " has bit %u), requires equals false", claim,
+			    pi, pol_snp_pinfo_nums[i]);
+			return VOUCH_ERR_POLICY_DENIED;
+		}
+	}
+	return VOUCH_OK;
+}
+
+/* Every required mitigation bit in both the launch and current vectors. */
+static enum vouch_err
+pol_eval_snp_mitigations(struct pol_eval *ev, const struct pol_snp *snp)
+{
+	static const char *const claims[] = { "snp.current_mit_vector",
+	    "snp.launch_mit_vector" };
+	static const char path[] = "platforms.snp.required_mitigations";
+	uint64_t vec, missing;
+	int64_t v;
+	size_t i;
+	int b;
+
+	for (i = 0; i < 2; i++) {
+		if (!vouch_claims_get_int(ev->claims, claims[i], &v)) {
+			pol_eval_first(ev, path, claims[i]);
+			pol_text_add(&ev->text, "%s: claim %s is missing (the "
+			    "vectors exist from report version 5)", path,
+			    claims[i]);
+			return VOUCH_ERR_POLICY_DENIED;
+		}
+		vec = (uint64_t)v;
+		missing = snp->mitigations & ~vec;
+		if (missing != 0) {
+			for (b = 0; b < 64; b++) {
+				if ((missing >> b) & 1) {
+					break;
+				}
+			}
+			pol_eval_first(ev, path, claims[i]);
+			pol_text_add(&ev->text, "%s: claim %s = 0x%" PRIx64
+			    " lacks bit %d, requires every bit of 0x%" PRIx64,
+			    path, claims[i], vec, b, snp->mitigations);
+			return VOUCH_ERR_POLICY_DENIED;
+		}
+	}
+	return VOUCH_OK;
+}
+
+/*
+ * A bytes claim that must be one of the |l->n| values of |nbytes|.
+ * |why| (may be "") is added to the explanation when it is not.
+ */
+static enum vouch_err
+pol_eval_snp_list(struct pol_eval *ev, const char *path, const char *claim,
+    const struct pol_snp_list *l, size_t nbytes, const char *why)
+{
+	const uint8_t *p;
+	size_t n, i;
+
+	if (!vouch_claims_get_bytes(ev->claims, claim, &p, &n)) {
+		pol_eval_first(ev, path, claim);
+		pol_text_add(&ev->text, "%s: claim %s is missing", path, claim);
+		return VOUCH_ERR_POLICY_DENIED;
+	}
+	for (i = 0; i < l->n; i++) {
+		if (n == nbytes && memcmp(p, l->v[i], nbytes) == 0) {
+			return VOUCH_OK;
+		}
+	}
+	pol_eval_first(ev, path, claim);
+	pol_text_add(&ev->text, "%s: claim %s = ", path, claim);
+	pol_text_hex(&ev->text, p, n);
+	pol_text_add(&ev->text, " is none of the %zu allowed values%s", l->n,
+	    why);
+	return VOUCH_ERR_POLICY_DENIED;
+}
+
+/*
+ * Provisional firmware (checklist #7): refused unless
+ * allow_provisional_firmware.  The verifier already refused committed
+ * above current; the explanation names the first component below.
+ */
+static enum vouch_err
+pol_eval_snp_provisional(struct pol_eval *ev)
+{
+	static const char path[] = "platforms.snp.allow_provisional_firmware";
+	static const char *const parts[] = { "fmc", "bootloader", "tee", "snp",
+	    "microcode" };
+	static const char *const vparts[] = { "major", "minor", "build" };
+	char ccom[VOUCH_EXPLAIN_CLAIM_MAX], ccur[VOUCH_EXPLAIN_CLAIM_MAX];
+	int64_t com, cur;
+	size_t i;
+	int prov;
+
+	if (!vouch_claims_get_bool(ev->claims, "snp.provisional_firmware",
+	    &prov)) {
+		/* Unknown is not "committed". */
+		pol_eval_first(ev, path, "snp.provisional_firmware");
+		pol_text_add(&ev->text, "%s: claim snp.provisional_firmware is "
+		    "missing, requires equals false", path);
+		return VOUCH_ERR_TCB_MISMATCH;
+	}
+	if (prov == 0) {
+		return VOUCH_OK;
+	}
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		(void)snprintf(ccom, sizeof(ccom), "snp.committed_tcb.%s",
+		    parts[i]);
+		(void)snprintf(ccur, sizeof(ccur), "snp.current_tcb.%s",
+		    parts[i]);
+		if (vouch_claims_get_int(ev->claims, ccom, &com) &&
+		    vouch_claims_get_int(ev->claims, ccur, &cur) &&
+		    com != cur) {
+			goto found;
+		}
+	}
+	for (i = 0; i < sizeof(vparts) / sizeof(vparts[0]); i++) {
+		(void)snprintf(ccom, sizeof(ccom), "snp.committed_version.%s",
+		    vparts[i]);
+		(void)snprintf(ccur, sizeof(ccur), "snp.current_version.%s",
+		    vparts[i]);
+		if (vouch_claims_get_int(ev->claims, ccom, &com) &&
+		    vouch_claims_get_int(ev->claims, ccur, &cur) &&
+		    com != cur) {
+			goto found;
+		}
+	}
+	pol_eval_first(ev, path, "snp.provisional_firmware");
+	pol_text_add(&ev->text, "%s: claim snp.provisional_firmware = true, "
+	    "requires equals false (allow_provisional_firmware is not set)",
+	    path);
+	return VOUCH_ERR_TCB_MISMATCH;
+ found:
+	pol_eval_first(ev, path, ccom);
+	pol_text_add(&ev->text, "%s: claim %s = %" PRId64 ", %s = %" PRId64
+	    ": provisional firmware, requires committed equals current "
+	    "(allow_provisional_firmware is not set)", path, ccom, com, ccur,
+	    cur);
+	return VOUCH_ERR_TCB_MISMATCH;
 }
 
 /* Required and forbidden GUEST_POLICY bits. */
@@ -2328,17 +2885,22 @@ pol_eval_snp_guest_policy(struct pol_eval *ev, const struct pol_snp *snp)
 /*
  * The SEV-SNP settings, over verified claims only, so that vouchd and
  * `vouch evidence verify --policy` decide alike.  Order: product, signing
- * key, minimum TCB, VMPL, guest policy bits, host_data.
+ * key, minimum TCB, VMPL, guest policy bits, host_data, minimum launch
+ * TCB, minimum firmware, minimum ABI, platform_info, mitigations,
+ * family_id, image_id, minimum guest SVN, ID key, author key.  The
+ * provisional firmware default comes after debug, with the defaults.
  */
 static enum vouch_err
 pol_eval_snp(struct pol_eval *ev)
 {
+	static const char *const fw_parts[] = { "major", "minor", "build" };
+	static const char *const abi_parts[] = { "abi_major", "abi_minor" };
 	const struct pol_snp *snp = &ev->pol->snp;
 	enum vouch_err rv;
 	const uint8_t *hd;
 	size_t hd_len, i;
-	int64_t vmpl;
-	int idx;
+	int64_t vmpl, svn;
+	int idx, aken;
 
 	if (snp->has_products) {
 		rv = pol_eval_snp_name(ev, "platforms.snp.products",
@@ -2356,8 +2918,9 @@ pol_eval_snp(struct pol_eval *ev)
 			return rv;
 		}
 	}
-	if (snp->has_min_tcb) {
-		rv = pol_eval_snp_tcb(ev, snp);
+	if (snp->min_tcb.has) {
+		rv = pol_eval_snp_floor(ev, &snp->min_tcb, "min_tcb",
+		    "reported");
 		if (rv != VOUCH_OK) {
 			return rv;
 		}
@@ -2396,16 +2959,116 @@ pol_eval_snp(struct pol_eval *ev)
 		for (i = 0; i < snp->nhost_data; i++) {
 			if (hd_len == POL_SNP_HOST_DATA_BYTES &&
 			    memcmp(hd, snp->host_data[i], hd_len) == 0) {
-				return VOUCH_OK;
+				break;
 			}
 		}
-		pol_eval_first(ev, "platforms.snp.host_data", "host_data");
-		pol_text_add(&ev->text, "platforms.snp.host_data: claim "
-		    "host_data = ");
-		pol_text_hex(&ev->text, hd, hd_len);
-		pol_text_add(&ev->text, " is none of the %zu allowed values",
-		    snp->nhost_data);
-		return VOUCH_ERR_POLICY_DENIED;
+		if (i == snp->nhost_data) {
+			pol_eval_first(ev, "platforms.snp.host_data",
+			    "host_data");
+			pol_text_add(&ev->text, "platforms.snp.host_data: claim "
+			    "host_data = ");
+			pol_text_hex(&ev->text, hd, hd_len);
+			pol_text_add(&ev->text, " is none of the %zu allowed "
+			    "values", snp->nhost_data);
+			return VOUCH_ERR_POLICY_DENIED;
+		}
+	}
+	if (snp->min_launch_tcb.has) {
+		rv = pol_eval_snp_floor(ev, &snp->min_launch_tcb,
+		    "min_launch_tcb", "launch");
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+	}
+	if (snp->has_min_fw) {
+		rv = pol_eval_snp_version(ev, "min_firmware",
+		    "snp.current_version", fw_parts, snp->min_fw, 3,
+		    VOUCH_ERR_TCB_OUT_OF_DATE);
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+	}
+	if (snp->has_min_abi) {
+		rv = pol_eval_snp_version(ev, "min_abi", "snp.policy",
+		    abi_parts, snp->min_abi, 2, VOUCH_ERR_POLICY_DENIED);
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+	}
+	if (snp->pinfo_require != 0 || snp->pinfo_forbid != 0) {
+		rv = pol_eval_snp_platform_info(ev, snp);
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+	}
+	if (snp->mitigations != 0) {
+		rv = pol_eval_snp_mitigations(ev, snp);
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+	}
+	if (snp->family_id.n > 0) {
+		rv = pol_eval_snp_list(ev, "platforms.snp.family_id",
+		    "snp.family_id", &snp->family_id, POL_SNP_ID_BYTES, "");
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+	}
+	if (snp->image_id.n > 0) {
+		rv = pol_eval_snp_list(ev, "platforms.snp.image_id",
+		    "snp.image_id", &snp->image_id, POL_SNP_ID_BYTES, "");
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+	}
+	if (snp->has_min_guest_svn) {
+		if (!vouch_claims_get_int(ev->claims, "snp.guest_svn", &svn)) {
+			pol_eval_first(ev, "platforms.snp.min_guest_svn",
+			    "snp.guest_svn");
+			pol_text_add(&ev->text, "platforms.snp.min_guest_svn: "
+			    "claim snp.guest_svn is missing, requires "
+			    "greaterOrEquals %" PRId64, snp->min_guest_svn);
+			return VOUCH_ERR_POLICY_DENIED;
+		}
+		if (svn < snp->min_guest_svn) {
+			pol_eval_first(ev, "platforms.snp.min_guest_svn",
+			    "snp.guest_svn");
+			pol_text_add(&ev->text, "platforms.snp.min_guest_svn: "
+			    "claim snp.guest_svn = %" PRId64 ", requires "
+			    "greaterOrEquals %" PRId64, svn,
+			    snp->min_guest_svn);
+			return VOUCH_ERR_POLICY_DENIED;
+		}
+	}
+	/* A listed ID key is required: all zeros (no ID block) is never in. */
+	if (snp->id_key.n > 0) {
+		rv = pol_eval_snp_list(ev, snp->require_id_block ?
+		    "platforms.snp.require_id_block" :
+		    "platforms.snp.id_key_digest", "snp.id_key_digest",
+		    &snp->id_key, POL_SNP_DIGEST_BYTES, " (all zeros: no ID "
+		    "block)");
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+	}
+	if (snp->author_key.n > 0) {
+		if (!vouch_claims_get_bool(ev->claims, "snp.author_key_en",
+		    &aken) || aken == 0) {
+			pol_eval_first(ev, "platforms.snp.author_key_digest",
+			    "snp.author_key_en");
+			pol_text_add(&ev->text, "platforms.snp.author_key_digest:"
+			    " claim snp.author_key_en is %s, requires equals "
+			    "true (the ID block must carry a listed author key)",
+			    vouch_claims_get_bool(ev->claims,
+			    "snp.author_key_en", &aken) ? "false" : "missing");
+			return VOUCH_ERR_POLICY_DENIED;
+		}
+		rv = pol_eval_snp_list(ev, "platforms.snp.author_key_digest",
+		    "snp.author_key_digest", &snp->author_key,
+		    POL_SNP_DIGEST_BYTES, "");
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
 	}
 	return VOUCH_OK;
 }
@@ -2462,6 +3125,9 @@ pol_eval_platform_settings(struct pol_eval *ev, int idx)
 			    "not set)", path);
 			return VOUCH_ERR_DEBUG_ENABLED;
 		}
+	}
+	if (idx == POL_PLATFORM_SNP && !ev->pol->snp.allow_provisional) {
+		return pol_eval_snp_provisional(ev);
 	}
 	return VOUCH_OK;
 }

@@ -67,20 +67,20 @@ has '"error":"VOUCH_ERR_TCB_OUT_OF_DATE"' out
 has '"path":"platforms.snp.min_tcb.Genoa.snp"' out
 has '"claim":"snp.reported_tcb.snp"' out
 # REPORTED_TCB, not CURRENT_TCB: S-2 runs microcode 220, its VLEK certifies 217.
-policy "$T/d.json" '"min_tcb":{"Milan":{"bootloader":4,"tee":0,"snp":24,"microcode":218}}' $LM
+policy "$T/d.json" '"min_tcb":{"Milan":{"bootloader":4,"tee":0,"snp":24,"microcode":218}},"allow_provisional_firmware":true' $LM
 expect 1 VOUCH_ERR_TCB_OUT_OF_DATE -- "$V" evidence verify $LE --policy "$T/d.json" "$L"
 has "snp.reported_tcb.microcode = 217, requires greaterOrEquals 218" out
-policy "$T/d.json" '"min_tcb":{"Milan":{"bootloader":4,"tee":0,"snp":24,"microcode":217}}' $LM
+policy "$T/d.json" '"min_tcb":{"Milan":{"bootloader":4,"tee":0,"snp":24,"microcode":217}},"allow_provisional_firmware":true' $LM
 expect 0 - -- "$V" evidence verify $LE --policy "$T/d.json" "$L"
-policy "$T/d.json" '"max_vmpl":0' $LM
+policy "$T/d.json" '"max_vmpl":0,"allow_provisional_firmware":true' $LM
 expect 1 VOUCH_ERR_POLICY_DENIED -- "$V" evidence verify $LE --policy "$T/d.json" "$L"
 has "platforms.snp.max_vmpl: claim snp.vmpl = 1, requires lessOrEquals 0" out
-policy "$T/d.json" '"max_vmpl":1' $LM
+policy "$T/d.json" '"max_vmpl":1,"allow_provisional_firmware":true' $LM
 expect 0 - -- "$V" evidence verify $LE --policy "$T/d.json" "$L"
-policy "$T/d.json" '"signing_keys":["vcek"]' $LM
+policy "$T/d.json" '"signing_keys":["vcek"],"allow_provisional_firmware":true' $LM
 expect 1 VOUCH_ERR_POLICY_DENIED -- "$V" evidence verify $LE --policy "$T/d.json" "$L"
 has 'claim snp.signing_key = "vlek", requires in \["vcek"\]' out
-policy "$T/d.json" '"signing_keys":["vlek"]' $LM
+policy "$T/d.json" '"signing_keys":["vlek"],"allow_provisional_firmware":true' $LM
 expect 0 - -- "$V" evidence verify $LE --policy "$T/d.json" "$L"
 policy "$T/d.json" '"products":["Milan","Turin"]' $GM
 expect 1 VOUCH_ERR_POLICY_DENIED -- "$V" evidence verify $GE --policy "$T/d.json" "$G"
@@ -95,7 +95,7 @@ policy "$T/d.json" '"host_data":["'$(printf '1%.0s' $(seq 64))'"]' $GM
 expect 1 VOUCH_ERR_POLICY_DENIED -- "$V" evidence verify $GE --policy "$T/d.json" "$G"
 has "platforms.snp.host_data: claim host_data = $Z32 is none of the 1 allowed values" out
 # The general parts: measurements, rules, trusted platforms, expiry.
-policy "$T/d.json" '' $LM
+policy "$T/d.json" '"allow_provisional_firmware":true' $LM
 expect 1 VOUCH_ERR_MEASUREMENT_NOT_TRUSTED -- "$V" evidence verify $GE --policy "$T/d.json" "$G"
 policy "$T/d.json" '' $GM ',"rules":{"claim":"snp.guest_svn","greaterOrEquals":1}'
 expect 1 VOUCH_ERR_POLICY_DENIED -- "$V" evidence verify $GE --policy "$T/d.json" "$G"

@@ -67,6 +67,27 @@
 	"\"insecure_allow_debug\":false}}"
 /* "platforms": {"snp": {|x|}} */
 #define SNP_P(x)	DOC_P("{\"snp\":{" x "}}")
+#define HEX16(b)	H8(b b)
+
+/*
+ * The settings of checklist §1.1 #7, #8, #10-#12, matching more_base[]
+ * below (test_snp_more_settings).
+ */
+#define SNP_MORE_BODY \
+	"\"allow_provisional_firmware\":false," \
+	"\"min_launch_tcb\":{\"Milan\":{\"bootloader\":2,\"tee\":0," \
+	"\"snp\":5,\"microcode\":68}}," \
+	"\"min_firmware\":{\"major\":1,\"minor\":55,\"build\":29}," \
+	"\"min_abi\":{\"major\":1,\"minor\":51}," \
+	"\"platform_info\":{\"require\":[\"alias_check_complete\"," \
+	"\"smt_en\"],\"forbid\":[\"tio_en\"]}," \
+	"\"required_mitigations\":[0,2]," \
+	"\"family_id\":[\"" HEX16("11") "\"]," \
+	"\"image_id\":[\"" HEX16("21") "\",\"" HEX16("22") "\"]," \
+	"\"min_guest_svn\":3," \
+	"\"id_key_digest\":[\"" HEX48("33") "\"],\"require_id_block\":true," \
+	"\"author_key_digest\":[\"" HEX48("44") "\"]"
+#define SNP_MORE	SNP_P(SNP_MORE_BODY)
 
 /* The full example (docs/policy.md has the same shape). */
 static const char full_policy[] =
@@ -237,6 +258,12 @@ static const char *const good_docs[] = {
 	/* Every SEV-SNP setting (docs/policy.md 2.1.1). */
 	DOC_P(SNP_FULL),
 	DOC_P("{\"snp\":{\"guest_policy\":{}}}"),
+	SNP_MORE,
+	SNP_P("\"allow_provisional_firmware\":true,\"min_launch_tcb\":{"
+	    "\"Turin\":{\"bootloader\":0,\"tee\":0,\"snp\":0,"
+	    "\"microcode\":0,\"fmc\":1}},\"required_mitigations\":[63],"
+	    "\"platform_info\":{\"forbid\":[\"smt_en\"]},"
+	    "\"min_guest_svn\":4294967295"),
 	DOC_P("{\"snp\":{\"min_tcb\":{\"Turin\":{\"bootloader\":0,"
 	    "\"tee\":0,\"snp\":0,\"microcode\":0}},\"max_vmpl\":3}}"),
 	/* Whitespace is JSON's business. */
@@ -395,6 +422,105 @@ static const struct bad_doc bad_docs[] = {
 	  "array of 1 to 64" },
 	{ "snp: host_data string", SNP_P("\"host_data\":\"" HEX32("00")
 	  "\""), VOUCH_ERR_POLICY_INVALID, "platforms.snp.host_data" },
+	/* The settings of checklist #7, #8, #10-#12. */
+	{ "snp: allow_provisional_firmware 1",
+	  SNP_P("\"allow_provisional_firmware\":1"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.allow_provisional_firmware: must be true or false" },
+	{ "snp: min_launch_tcb fmc on Genoa", SNP_P("\"min_launch_tcb\":{"
+	  "\"Genoa\":{\"bootloader\":1,\"tee\":1,\"snp\":1,"
+	  "\"microcode\":1,\"fmc\":1}}"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.min_launch_tcb.Genoa.fmc: unknown key" },
+	{ "snp: min_launch_tcb component missing",
+	  SNP_P("\"min_launch_tcb\":{\"Genoa\":{\"bootloader\":1}}"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.min_launch_tcb.Genoa: "
+	  "missing \"tee\"" },
+	{ "snp: min_firmware build missing", SNP_P("\"min_firmware\":{"
+	  "\"major\":1,\"minor\":55}"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.min_firmware: missing \"build\"" },
+	{ "snp: min_firmware 256", SNP_P("\"min_firmware\":{\"major\":256,"
+	  "\"minor\":0,\"build\":0}"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.min_firmware.major: 256 is outside 0..255" },
+	{ "snp: min_firmware string", SNP_P("\"min_firmware\":\"1.55.29\""),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.min_firmware: must be an "
+	  "object" },
+	{ "snp: min_firmware unknown key", SNP_P("\"min_firmware\":{"
+	  "\"major\":1,\"minor\":55,\"build\":29,\"patch\":0}"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.min_firmware.patch: "
+	  "unknown key" },
+	{ "snp: min_abi build", SNP_P("\"min_abi\":{\"major\":1,"
+	  "\"minor\":51,\"build\":0}"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.min_abi.build: unknown key" },
+	{ "snp: min_abi minor missing", SNP_P("\"min_abi\":{\"major\":1}"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.min_abi: missing "
+	  "\"minor\"" },
+	{ "snp: platform_info unknown bit", SNP_P("\"platform_info\":{"
+	  "\"require\":[\"smt\"]}"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.platform_info.require[0]: unknown name \"smt\"" },
+	{ "snp: platform_info both", SNP_P("\"platform_info\":{"
+	  "\"require\":[\"ecc_en\"],\"forbid\":[\"ecc_en\"]}"),
+	  VOUCH_ERR_POLICY_INVALID, "\"ecc_en\" is both required and "
+	  "forbidden" },
+	{ "snp: platform_info empty", SNP_P("\"platform_info\":{}"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.platform_info: must have" },
+	{ "snp: platform_info unknown key", SNP_P("\"platform_info\":{"
+	  "\"allow\":[]}"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.platform_info.allow: unknown key" },
+	{ "snp: platform_info raw", SNP_P("\"platform_info\":37"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.platform_info: must be an "
+	  "object" },
+	{ "snp: mitigations 64", SNP_P("\"required_mitigations\":[64]"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.required_mitigations[0]: "
+	  "64 is outside 0..63" },
+	{ "snp: mitigations -1", SNP_P("\"required_mitigations\":[1,-1]"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.required_mitigations[1]" },
+	{ "snp: mitigations twice", SNP_P("\"required_mitigations\":[3,3]"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.required_mitigations[1]: "
+	  "bit 3 is listed twice" },
+	{ "snp: mitigations mask", SNP_P("\"required_mitigations\":5"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.required_mitigations: must "
+	  "be a non-empty array" },
+	{ "snp: mitigations empty", SNP_P("\"required_mitigations\":[]"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.required_mitigations" },
+	{ "snp: mitigations string", SNP_P("\"required_mitigations\":[\"1\"]"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.required_mitigations[0]: "
+	  "must be a bit number" },
+	{ "snp: family_id 15 bytes", SNP_P("\"family_id\":[\""
+	  H8("0000") "000000000000\"]"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.family_id[0]: a value is exactly 16 bytes" },
+	{ "snp: image_id 32 bytes", SNP_P("\"image_id\":[\"" HEX32("00")
+	  "\"]"), VOUCH_ERR_POLICY_INVALID, "platforms.snp.image_id[0]: a "
+	  "value is exactly 16 bytes" },
+	{ "snp: image_id twice", SNP_P("\"image_id\":[\"" HEX16("ab")
+	  "\",\"" HEX16("AB") "\"]"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.image_id[1]: value already listed at [0]" },
+	{ "snp: family_id empty", SNP_P("\"family_id\":[]"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.family_id: must be an "
+	  "array of 1 to 64" },
+	{ "snp: min_guest_svn 2^32", SNP_P("\"min_guest_svn\":4294967296"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.min_guest_svn: 4294967296 "
+	  "is outside 0..4294967295" },
+	{ "snp: min_guest_svn -1", SNP_P("\"min_guest_svn\":-1"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.min_guest_svn" },
+	{ "snp: id_key_digest 32 bytes", SNP_P("\"id_key_digest\":[\""
+	  HEX32("33") "\"]"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.id_key_digest[0]: a value is exactly 48 bytes" },
+	{ "snp: id_key_digest zero", SNP_P("\"id_key_digest\":[\"" HEX48("33")
+	  "\",\"" HEX48("00") "\"]"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.id_key_digest[1]: all zeros means \"no key\"" },
+	{ "snp: author_key_digest zero", SNP_P("\"author_key_digest\":[\""
+	  HEX48("00") "\"]"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.author_key_digest[0]: all zeros" },
+	{ "snp: require_id_block without keys",
+	  SNP_P("\"require_id_block\":true"), VOUCH_ERR_POLICY_INVALID,
+	  "platforms.snp.require_id_block: needs \"id_key_digest\"" },
+	{ "snp: require_id_block string", SNP_P("\"require_id_block\":\"yes\""),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.require_id_block: must be "
+	  "true or false" },
+	{ "snp: id_key_digests plural", SNP_P("\"id_key_digests\":[]"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.snp.id_key_digests: unknown "
+	  "key" },
+	{ "snp: min_firmware on tdx", DOC_P("{\"tdx\":{\"min_firmware\":{}}}"),
+	  VOUCH_ERR_POLICY_INVALID, "platforms.tdx.min_firmware: unknown key" },
 	{ "snp setting on tdx", DOC_P("{\"tdx\":{\"max_vmpl\":0}}"),
 	  VOUCH_ERR_POLICY_INVALID, "platforms.tdx.max_vmpl: unknown key" },
 	{ "unknown cca key",
@@ -1233,6 +1359,9 @@ snp_claims(const struct snp_spec *sp)
 		assert_int_equal(vouch_claims_set_int(NULL, c, "snp.policy",
 		    sp->policy), VOUCH_OK);
 	}
+	/* As the verifier emits it: committed = current. */
+	assert_int_equal(vouch_claims_set_bool(NULL, c,
+	    "snp.provisional_firmware", false), VOUCH_OK);
 	if (sp->host_data >= 0 || sp->host_data == -2) {
 		memset(hd, sp->host_data >= 0 ? sp->host_data : 0, sizeof(hd));
 		assert_int_equal(vouch_claims_set_bytes(NULL, c, "host_data",
@@ -1425,6 +1554,333 @@ test_snp_settings(void **state)
 	c = std_claims();
 	assert_int_equal(vouch_policy_evaluate_admission(ctx, pol, c, &ex),
 	    VOUCH_OK);
+	vouch_claims_free(c);
+	vouch_policy_free(pol);
+	vouch_ctx_free(ctx);
+}
+
+/*
+ * The settings of checklist §1.1 #7, #8, #10-#12 on synthetic claims:
+ * more_base[] satisfies SNP_MORE; each case changes a few claims
+ * ("name=value", ";"-separated; "-name" removes it) and expects a verdict.
+ * Values: integers (0x...), true/false, "s:" strings, "b:NN*K" K bytes NN.
+ */
+static const char *const more_base[] = {
+	"snp.product=s:Milan",
+	"snp.launch_tcb.bootloader=2", "snp.launch_tcb.tee=0",
+	"snp.launch_tcb.snp=5", "snp.launch_tcb.microcode=68",
+	"snp.committed_tcb.bootloader=2", "snp.committed_tcb.tee=0",
+	"snp.committed_tcb.snp=5", "snp.committed_tcb.microcode=68",
+	"snp.current_tcb.bootloader=2", "snp.current_tcb.tee=0",
+	"snp.current_tcb.snp=5", "snp.current_tcb.microcode=68",
+	"snp.current_version.major=1", "snp.current_version.minor=55",
+	"snp.current_version.build=29", "snp.committed_version.major=1",
+	"snp.committed_version.minor=55", "snp.committed_version.build=29",
+	"snp.provisional_firmware=false",
+	"snp.policy.abi_major=1", "snp.policy.abi_minor=51",
+	"snp.platform_info=0x25",
+	"snp.current_mit_vector=0x5", "snp.launch_mit_vector=0x7",
+	"snp.family_id=b:11*16", "snp.image_id=b:22*16", "snp.guest_svn=3",
+	"snp.id_key_digest=b:33*48", "snp.author_key_en=true",
+	"snp.author_key_digest=b:44*48",
+};
+
+/* Does |change| (the ';'-list) mention claim |name|? */
+static bool
+more_changed(const char *change, const char *name)
+{
+	const char *p = change;
+	size_t n = strlen(name);
+
+	while ((p = strstr(p, name)) != NULL) {
+		if ((p == change || p[-1] == ';' || p[-1] == '-') &&
+		    (p[n] == '=' || p[n] == ';' || p[n] == '\0')) {
+			return true;
+		}
+		p += n;
+	}
+	return false;
+}
+
+/* Set one "name=value" claim. */
+static void
+more_set(struct vouch_claims *c, const char *item, size_t len)
+{
+	char buf[128], *eq, *v;
+	uint8_t bytes[64];
+	unsigned b, k;
+
+	assert_true(len < sizeof(buf));
+	memcpy(buf, item, len);
+	buf[len] = '\0';
+	if (buf[0] == '-') {
+		return;
+	}
+	eq = strchr(buf, '=');
+	assert_non_null(eq);
+	*eq = '\0';
+	v = eq + 1;
+	if (strncmp(v, "s:", 2) == 0) {
+		assert_int_equal(vouch_claims_set_string(NULL, c, buf, v + 2),
+		    VOUCH_OK);
+	} else if (strncmp(v, "b:", 2) == 0) {
+		assert_int_equal(sscanf(v + 2, "%x*%u", &b, &k), 2);
+		assert_true(k <= sizeof(bytes));
+		memset(bytes, (int)b, k);
+		assert_int_equal(vouch_claims_set_bytes(NULL, c, buf, bytes, k),
+		    VOUCH_OK);
+	} else if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0) {
+		assert_int_equal(vouch_claims_set_bool(NULL, c, buf,
+		    v[0] == 't'), VOUCH_OK);
+	} else {
+		assert_int_equal(vouch_claims_set_int(NULL, c, buf,
+		    (int64_t)strtoull(v, NULL, 0)), VOUCH_OK);
+	}
+}
+
+static struct vouch_claims *
+more_claims(const char *change)
+{
+	struct vouch_claims *c = make_claims("snp", meas1, 48, 0, false, 0,
+	    NULL);
+	const char *p, *e;
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_LEN(more_base); i++) {
+		n = strcspn(more_base[i], "=");
+		{
+			char name[96];
+
+			assert_true(n < sizeof(name));
+			memcpy(name, more_base[i], n);
+			name[n] = '\0';
+			if (more_changed(change, name)) {
+				continue;
+			}
+		}
+		more_set(c, more_base[i], strlen(more_base[i]));
+	}
+	for (p = change; *p != '\0'; p = *e == ';' ? e + 1 : e) {
+		e = p + strcspn(p, ";");
+		more_set(c, p, (size_t)(e - p));
+	}
+	return c;
+}
+
+struct more_case {
+	const char	*name;
+	const char	*doc;
+	const char	*change;
+	enum vouch_err	 want;
+	const char	*claim;
+	const char	*text;
+};
+
+static const struct more_case more_cases[] = {
+	{ "all hold", SNP_MORE, "", VOUCH_OK, "", "admitted: platform snp" },
+	/* #7: provisional firmware */
+	{ "provisional refused", SNP_MORE, "snp.committed_tcb.microcode=67;"
+	  "snp.provisional_firmware=true", VOUCH_ERR_TCB_MISMATCH,
+	  "snp.committed_tcb.microcode",
+	  "platforms.snp.allow_provisional_firmware: claim "
+	  "snp.committed_tcb.microcode = 67, snp.current_tcb.microcode = 68: "
+	  "provisional firmware, requires committed equals current "
+	  "(allow_provisional_firmware is not set)" },
+	{ "provisional firmware version refused", SNP_MORE,
+	  "snp.committed_version.build=28;snp.provisional_firmware=true",
+	  VOUCH_ERR_TCB_MISMATCH, "snp.committed_version.build",
+	  "claim snp.committed_version.build = 28, "
+	  "snp.current_version.build = 29" },
+	{ "provisional, component claims missing", SNP_MORE,
+	  "-snp.committed_tcb.microcode;snp.provisional_firmware=true",
+	  VOUCH_ERR_TCB_MISMATCH, "snp.provisional_firmware",
+	  "claim snp.provisional_firmware = true, requires equals false" },
+	{ "provisional claim missing", SNP_MORE, "-snp.provisional_firmware",
+	  VOUCH_ERR_TCB_MISMATCH, "snp.provisional_firmware",
+	  "claim snp.provisional_firmware is missing" },
+	{ "provisional allowed", SNP_P("\"allow_provisional_firmware\":true"),
+	  "snp.committed_tcb.microcode=67;snp.provisional_firmware=true",
+	  VOUCH_OK, "", "admitted" },
+	{ "provisional allowed, claim missing",
+	  SNP_P("\"allow_provisional_firmware\":true"),
+	  "-snp.provisional_firmware", VOUCH_OK, "", "admitted" },
+	/* #8: min_launch_tcb */
+	{ "launch microcode below", SNP_MORE, "snp.launch_tcb.microcode=67",
+	  VOUCH_ERR_TCB_OUT_OF_DATE, "snp.launch_tcb.microcode",
+	  "platforms.snp.min_launch_tcb.Milan.microcode: claim "
+	  "snp.launch_tcb.microcode = 67, requires greaterOrEquals 68" },
+	{ "launch snp missing", SNP_MORE, "-snp.launch_tcb.snp",
+	  VOUCH_ERR_TCB_OUT_OF_DATE, "snp.launch_tcb.snp",
+	  "claim snp.launch_tcb.snp is missing, requires greaterOrEquals 5" },
+	{ "launch floor for another product", SNP_MORE, "snp.product=s:Genoa",
+	  VOUCH_ERR_POLICY_DENIED, "snp.product",
+	  "platforms.snp.min_launch_tcb: claim snp.product = \"Genoa\" has no "
+	  "minimum launch TCB" },
+	{ "launch above, reported irrelevant", SNP_MORE,
+	  "snp.launch_tcb.bootloader=9;snp.launch_tcb.microcode=200",
+	  VOUCH_OK, "", "admitted" },
+	/* #8: min_firmware, lexicographic on the current version */
+	{ "firmware build below", SNP_MORE, "snp.current_version.build=28;"
+	  "snp.committed_version.build=28", VOUCH_ERR_TCB_OUT_OF_DATE,
+	  "snp.current_version.build",
+	  "platforms.snp.min_firmware: claims snp.current_version."
+	  "{major,minor,build} = 1.55.28, requires greaterOrEquals 1.55.29" },
+	{ "firmware minor above, build lower", SNP_MORE,
+	  "snp.current_version.minor=56;snp.current_version.build=0;"
+	  "snp.committed_version.minor=56;snp.committed_version.build=0",
+	  VOUCH_OK, "", "admitted" },
+	{ "firmware major above", SNP_MORE, "snp.current_version.major=2;"
+	  "snp.current_version.minor=0;snp.committed_version.major=2;"
+	  "snp.committed_version.minor=0", VOUCH_OK, "", "admitted" },
+	{ "firmware minor below, build higher", SNP_MORE,
+	  "snp.current_version.minor=54;snp.current_version.build=99;"
+	  "snp.committed_version.minor=54;snp.committed_version.build=99",
+	  VOUCH_ERR_TCB_OUT_OF_DATE, "snp.current_version.minor", "1.54.99" },
+	{ "firmware version missing", SNP_MORE, "-snp.current_version.major",
+	  VOUCH_ERR_TCB_OUT_OF_DATE, "snp.current_version.major",
+	  "claim snp.current_version.major is missing" },
+	/* #10: min_abi */
+	{ "abi minor below", SNP_MORE, "snp.policy.abi_minor=50",
+	  VOUCH_ERR_POLICY_DENIED, "snp.policy.abi_minor",
+	  "platforms.snp.min_abi: claims snp.policy.{abi_major,abi_minor} = "
+	  "1.50, requires greaterOrEquals 1.51" },
+	{ "abi major above", SNP_MORE, "snp.policy.abi_major=2;"
+	  "snp.policy.abi_minor=0", VOUCH_OK, "", "admitted" },
+	{ "abi missing", SNP_MORE, "-snp.policy.abi_minor",
+	  VOUCH_ERR_POLICY_DENIED, "snp.policy.abi_minor", "is missing" },
+	/* #11: platform_info */
+	{ "alias check required, absent", SNP_MORE, "snp.platform_info=0x5",
+	  VOUCH_ERR_POLICY_DENIED, "snp.platform_info.alias_check_complete",
+	  "platforms.snp.platform_info.require: claim "
+	  "snp.platform_info.alias_check_complete = false "
+	  "(snp.platform_info = 0x5 lacks bit 5), requires equals true" },
+	{ "tio forbidden, set", SNP_MORE, "snp.platform_info=0xa5",
+	  VOUCH_ERR_POLICY_DENIED, "snp.platform_info.tio_en",
+	  "platforms.snp.platform_info.forbid: claim snp.platform_info.tio_en "
+	  "= true (snp.platform_info = 0xa5 has bit 7)" },
+	{ "platform_info missing", SNP_MORE, "-snp.platform_info",
+	  VOUCH_ERR_POLICY_DENIED, "snp.platform_info",
+	  "claim snp.platform_info is missing" },
+	/* #11: mitigations, current and launch */
+	{ "current vector lacks bit 2", SNP_MORE, "snp.current_mit_vector=0x3",
+	  VOUCH_ERR_POLICY_DENIED, "snp.current_mit_vector",
+	  "platforms.snp.required_mitigations: claim snp.current_mit_vector = "
+	  "0x3 lacks bit 2, requires every bit of 0x5" },
+	{ "launch vector lacks bit 0", SNP_MORE, "snp.launch_mit_vector=0x6",
+	  VOUCH_ERR_POLICY_DENIED, "snp.launch_mit_vector",
+	  "claim snp.launch_mit_vector = 0x6 lacks bit 0" },
+	{ "vectors before v5", SNP_MORE, "-snp.current_mit_vector;"
+	  "-snp.launch_mit_vector", VOUCH_ERR_POLICY_DENIED,
+	  "snp.current_mit_vector", "claim snp.current_mit_vector is missing "
+	  "(the vectors exist from report version 5)" },
+	{ "bit 63", SNP_P("\"required_mitigations\":[63]"),
+	  "snp.current_mit_vector=0x8000000000000001;"
+	  "snp.launch_mit_vector=0x8000000000000000", VOUCH_OK, "",
+	  "admitted" },
+	{ "bit 63 missing", SNP_P("\"required_mitigations\":[63]"),
+	  "snp.current_mit_vector=0x7fffffffffffffff", VOUCH_ERR_POLICY_DENIED,
+	  "snp.current_mit_vector", "lacks bit 63" },
+	/* #12: family_id, image_id, guest_svn */
+	{ "family_id other", SNP_MORE, "snp.family_id=b:12*16",
+	  VOUCH_ERR_POLICY_DENIED, "snp.family_id",
+	  "platforms.snp.family_id: claim snp.family_id = " HEX16("12")
+	  " is none of the 1 allowed values" },
+	{ "image_id second value", SNP_MORE, "snp.image_id=b:21*16", VOUCH_OK,
+	  "", "admitted" },
+	{ "image_id other", SNP_MORE, "snp.image_id=b:23*16",
+	  VOUCH_ERR_POLICY_DENIED, "snp.image_id", "is none of the 2" },
+	{ "image_id short", SNP_MORE, "snp.image_id=b:22*15",
+	  VOUCH_ERR_POLICY_DENIED, "snp.image_id", "is none of the 2" },
+	{ "image_id missing", SNP_MORE, "-snp.image_id",
+	  VOUCH_ERR_POLICY_DENIED, "snp.image_id",
+	  "claim snp.image_id is missing" },
+	{ "guest_svn below", SNP_MORE, "snp.guest_svn=2",
+	  VOUCH_ERR_POLICY_DENIED, "snp.guest_svn",
+	  "platforms.snp.min_guest_svn: claim snp.guest_svn = 2, requires "
+	  "greaterOrEquals 3" },
+	{ "guest_svn above", SNP_MORE, "snp.guest_svn=4294967295", VOUCH_OK,
+	  "", "admitted" },
+	/* #12: ID and author keys */
+	{ "no ID block", SNP_MORE, "snp.id_key_digest=b:00*48;"
+	  "snp.author_key_en=false;snp.author_key_digest=b:00*48",
+	  VOUCH_ERR_POLICY_DENIED, "snp.id_key_digest",
+	  "platforms.snp.require_id_block: claim snp.id_key_digest = "
+	  HEX48("00") " is none of the 1 allowed values (all zeros: no ID "
+	  "block)" },
+	{ "other ID key", SNP_MORE, "snp.id_key_digest=b:34*48",
+	  VOUCH_ERR_POLICY_DENIED, "snp.id_key_digest", "none of the 1" },
+	{ "ID key list alone requires it",
+	  SNP_P("\"id_key_digest\":[\"" HEX48("33") "\"]"),
+	  "snp.id_key_digest=b:00*48", VOUCH_ERR_POLICY_DENIED,
+	  "snp.id_key_digest", "platforms.snp.id_key_digest: claim "
+	  "snp.id_key_digest = " HEX48("00") },
+	{ "ID key list alone, listed",
+	  SNP_P("\"id_key_digest\":[\"" HEX48("33") "\"]"), "", VOUCH_OK, "",
+	  "admitted" },
+	{ "author key not enabled", SNP_MORE, "snp.author_key_en=false",
+	  VOUCH_ERR_POLICY_DENIED, "snp.author_key_en",
+	  "platforms.snp.author_key_digest: claim snp.author_key_en is false, "
+	  "requires equals true" },
+	{ "author key en missing", SNP_MORE, "-snp.author_key_en",
+	  VOUCH_ERR_POLICY_DENIED, "snp.author_key_en",
+	  "claim snp.author_key_en is missing" },
+	{ "other author key", SNP_MORE, "snp.author_key_digest=b:45*48",
+	  VOUCH_ERR_POLICY_DENIED, "snp.author_key_digest",
+	  "platforms.snp.author_key_digest: claim snp.author_key_digest = "
+	  HEX48("45") " is none of the 1 allowed values" },
+	{ "author key unlisted without author setting",
+	  SNP_P("\"id_key_digest\":[\"" HEX48("33") "\"]"),
+	  "snp.author_key_digest=b:45*48", VOUCH_OK, "", "admitted" },
+};
+
+static void
+test_snp_more_settings(void **state)
+{
+	const struct more_case *tc;
+	struct vouch_ctx *ctx = new_ctx();
+	struct vouch_policy *pol;
+	struct vouch_claims *c;
+	struct vouch_explain ex;
+	enum vouch_err rv;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_LEN(more_cases); i++) {
+		tc = &more_cases[i];
+		pol = must_parse(ctx, tc->doc);
+		c = more_claims(tc->change);
+		rv = vouch_policy_evaluate_admission(ctx, pol, c, &ex);
+		if (rv != tc->want || ex.code != tc->want) {
+			fail_msg("%s: got %s (%s), want %s", tc->name,
+			    vouch_errname(rv), ex.text,
+			    vouch_errname(tc->want));
+		}
+		if (strcmp(ex.claim, tc->claim) != 0) {
+			fail_msg("%s: claim \"%s\", want \"%s\"", tc->name,
+			    ex.claim, tc->claim);
+		}
+		if (strstr(ex.text, tc->text) == NULL) {
+			fail_msg("%s: text \"%s\" lacks \"%s\"", tc->name,
+			    ex.text, tc->text);
+		}
+		vouch_claims_free(c);
+		vouch_policy_free(pol);
+	}
+	/* Without the setting: refused (checklist §1.1 item 7). */
+	pol = must_parse(ctx, SNP_P(""));
+	c = more_claims("snp.committed_tcb.tee=0;snp.current_tcb.tee=1;"
+	    "snp.provisional_firmware=true");
+	assert_int_equal(vouch_policy_evaluate_admission(ctx, pol, c, &ex),
+	    VOUCH_ERR_TCB_MISMATCH);
+	vouch_claims_free(c);
+	vouch_policy_free(pol);
+	/* Explicitly false refuses, naming the component. */
+	pol = must_parse(ctx, SNP_P("\"allow_provisional_firmware\":false"));
+	c = more_claims("snp.committed_tcb.tee=0;snp.current_tcb.tee=1;"
+	    "snp.provisional_firmware=true");
+	assert_int_equal(vouch_policy_evaluate_admission(ctx, pol, c, &ex),
+	    VOUCH_ERR_TCB_MISMATCH);
+	assert_string_equal(ex.claim, "snp.committed_tcb.tee");
 	vouch_claims_free(c);
 	vouch_policy_free(pol);
 	vouch_ctx_free(ctx);
@@ -1778,6 +2234,7 @@ main(void)
 		cmocka_unit_test(test_check_current),
 		cmocka_unit_test(test_admission),
 		cmocka_unit_test(test_snp_settings),
+		cmocka_unit_test(test_snp_more_settings),
 		cmocka_unit_test(test_operators),
 		cmocka_unit_test(test_explanations),
 		cmocka_unit_test(test_explanation_bounded),

@@ -119,6 +119,8 @@ setup(void **state)
 
 #define F_DEBUG		0x1	/* insecure_allow_debug */
 #define F_SKIP_REV	0x2	/* insecure_skip_revocation */
+/* admit_real: provisional firmware (COMMITTED_TCB below CURRENT_TCB). */
+#define F_PROVISIONAL	0x4
 
 /* A config for platform snp with the endorsement files |files|. */
 static struct vouch_verify_config *
@@ -548,6 +550,95 @@ test_cert_binding(void **state)
 	vouch_ctx_free(ctx);
 }
 
+/* Checklist #7: COMMITTED_TCB and the committed version against current. */
+static void
+test_committed(void **state)
+{
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct blob ev;
+	struct snp_report r, m;
+	bool prov;
+
+	(void)state;
+	NEED_TESTDATA();
+	ev = td(MILAN_REPORT);
+	assert_int_equal(snp_report_parse(ctx, ev.p, ev.n, &r), VOUCH_OK);
+	free(ev.p);
+	/* S-1: committed = current. */
+	assert_int_equal(snp_check_committed(ctx, &r, SNP_PRODUCT_MILAN,
+	    &prov), VOUCH_OK);
+	assert_false(prov);
+	/* Each component committed above current is refused by name. */
+	m = r;
+	m.committed_tcb += 1ull << 56;
+	assert_int_equal(snp_check_committed(ctx, &m, SNP_PRODUCT_MILAN,
+	    &prov), VOUCH_ERR_TCB_MISMATCH);
+	assert_non_null(strstr(vouch_error(ctx), "committed_tcb microcode 69 "
+	    "is above current_tcb microcode 68"));
+	m = r;
+	m.committed_tcb += 1;
+	assert_int_equal(snp_check_committed(ctx, &m, SNP_PRODUCT_MILAN,
+	    &prov), VOUCH_ERR_TCB_MISMATCH);
+	assert_non_null(strstr(vouch_error(ctx), "bootloader 3"));
+	m = r;
+	m.committed_tcb += 1ull << 8;
+	assert_int_equal(snp_check_committed(ctx, &m, SNP_PRODUCT_MILAN,
+	    &prov), VOUCH_ERR_TCB_MISMATCH);
+	assert_non_null(strstr(vouch_error(ctx), "committed_tcb tee 1"));
+	m = r;
+	m.committed_tcb += 1ull << 48;
+	assert_int_equal(snp_check_committed(ctx, &m, SNP_PRODUCT_MILAN,
+	    &prov), VOUCH_ERR_TCB_MISMATCH);
+	assert_non_null(strstr(vouch_error(ctx), "committed_tcb snp 6"));
+	/* Turin's FMC is byte 0. */
+	m = r;
+	m.committed_tcb = 0x0101010100000001ull;
+	m.current_tcb = 0x0101010100000000ull;
+	assert_int_equal(snp_check_committed(ctx, &m, SNP_PRODUCT_TURIN,
+	    &prov), VOUCH_ERR_TCB_MISMATCH);
+	assert_non_null(strstr(vouch_error(ctx), "committed_tcb fmc 1"));
+	/* Below current in one component: provisional, not refused here. */
+	m = r;
+	m.committed_tcb -= 1ull << 56;
+	assert_int_equal(snp_check_committed(ctx, &m, SNP_PRODUCT_MILAN,
+	    &prov), VOUCH_OK);
+	assert_true(prov);
+	/* A reserved byte that differs (SPL 3.4 on Milan) is not "equal". */
+	m = r;
+	m.current_tcb += 1ull << 16;
+	assert_int_equal(snp_check_committed(ctx, &m, SNP_PRODUCT_MILAN,
+	    &prov), VOUCH_OK);
+	assert_true(prov);
+	m = r;
+	m.committed_tcb -= 1ull << 56;
+	/* One component below and another above is still refused. */
+	m.committed_tcb += 1;
+	assert_int_equal(snp_check_committed(ctx, &m, SNP_PRODUCT_MILAN,
+	    &prov), VOUCH_ERR_TCB_MISMATCH);
+	/* The firmware version, (major, minor, build) in order. */
+	m = r;
+	m.committed_build = (uint8_t)(r.current_build + 1);
+	assert_int_equal(snp_check_committed(ctx, &m, SNP_PRODUCT_MILAN,
+	    &prov), VOUCH_ERR_TCB_MISMATCH);
+	assert_non_null(strstr(vouch_error(ctx), "committed firmware 1.49 "
+	    "build 4 is above current 1.49 build 3"));
+	m = r;
+	m.committed_build = 0;
+	assert_int_equal(snp_check_committed(ctx, &m, SNP_PRODUCT_MILAN,
+	    &prov), VOUCH_OK);
+	assert_true(prov);
+	m = r;
+	m.committed_minor = (uint8_t)(r.current_minor - 1);
+	m.committed_build = 255;
+	assert_int_equal(snp_check_committed(ctx, &m, SNP_PRODUCT_MILAN,
+	    &prov), VOUCH_OK);
+	assert_true(prov);
+	m.committed_major = (uint8_t)(r.current_major + 1);
+	assert_int_equal(snp_check_committed(ctx, &m, SNP_PRODUCT_MILAN,
+	    &prov), VOUCH_ERR_TCB_MISMATCH);
+	vouch_ctx_free(ctx);
+}
+
 static void
 test_crl(void **state)
 {
@@ -765,12 +856,12 @@ static const char *const azure_files[] = { AZURE_VCEK, MILAN_CRL_2025,
 static const struct real_report real_milan = { "Milan S-1", MILAN_REPORT, 0,
     milan_files, T_MILAN, F_DEBUG };
 static const struct real_report real_vlek = { "Milan VLEK S-2", VLEK_REPORT,
-    0, vlek_files, T_2025, 0 };
+    0, vlek_files, T_2025, F_PROVISIONAL };
 static const struct real_report real_genoa = { "Genoa S-3", GENOA_REPORT, 0,
     genoa_files, T_2025, 0 };
 /* S-4: the SNP report at offset 0x20 of the Azure HCL report. */
 static const struct real_report real_azure = { "Azure Milan S-4",
-    AZURE_HCL, 0x20, azure_files, T_2025, 0 };
+    AZURE_HCL, 0x20, azure_files, T_2025, F_PROVISIONAL };
 
 /*
  * Verify |rr| (must succeed), then evaluate a policy trusting snp with
@@ -786,7 +877,7 @@ admit_real(const struct real_report *rr, const char *settings,
 	struct vouch_policy *pol = NULL;
 	struct blob ev = td(rr->file);
 	const uint8_t *m;
-	char hex[2 * 48 + 1], doc[4096];
+	char hex[2 * 48 + 1], doc[4096], pre[128];
 	enum vouch_err rv;
 	size_t n;
 	int len;
@@ -803,12 +894,25 @@ admit_real(const struct real_report *rr, const char *settings,
 	assert_true(vouch_claims_get_bytes(vouch_result_claims(res),
 	    "measurement", &m, &n));
 	assert_true(vouch_hex_encode(m, n, hex, sizeof(hex)));
+	/*
+	 * Debug and provisional samples get the relaxation they need, so
+	 * that each case is about its own setting; cases that name
+	 * allow_provisional_firmware decide it themselves.
+	 */
+	pre[0] = '\0';
+	if ((rr->flags & F_DEBUG) != 0) {
+		(void)strcat(pre, "\"insecure_allow_debug\":true,");
+	}
+	if ((rr->flags & F_PROVISIONAL) != 0 &&
+	    strstr(settings, "allow_provisional_firmware") == NULL) {
+		(void)strcat(pre, "\"allow_provisional_firmware\":true,");
+	}
+	if (settings[0] == '\0' && pre[0] != '\0') {
+		pre[strlen(pre) - 1] = '\0';
+	}
 	len = snprintf(doc, sizeof(doc), "{\"vouch_policy\":1,\"version\":1,"
 	    "\"expires\":\"2099-01-01T00:00:00Z\",\"platforms\":{\"snp\":{"
-	    "%s%s%s}},\"measurements\":{\"r\":[\"%s\"]}}",
-	    (rr->flags & F_DEBUG) != 0 ? "\"insecure_allow_debug\":true" : "",
-	    (rr->flags & F_DEBUG) != 0 && settings[0] != '\0' ? "," : "",
-	    settings, hex);
+	    "%s%s}},\"measurements\":{\"r\":[\"%s\"]}}", pre, settings, hex);
 	assert_true(len > 0 && (size_t)len < sizeof(doc));
 	rv = vouch_policy_parse(ctx, (const uint8_t *)doc, (size_t)len, &pol);
 	if (rv != VOUCH_OK) {
@@ -912,6 +1016,99 @@ static const struct real_case real_cases[] = {
 	  "111111111111111111111111111\"]", VOUCH_ERR_POLICY_DENIED,
 	  "platforms.snp.host_data: claim host_data = " ZERO32 " is none of "
 	  "the 1 allowed values" },
+	/*
+	 * Checklist #7: S-2 runs microcode 220 with 219 committed, S-4
+	 * 210 with 115 committed (provisional); S-1 and S-3 are committed.
+	 */
+	{ &real_vlek, "\"allow_provisional_firmware\":false",
+	  VOUCH_ERR_TCB_MISMATCH, "platforms.snp.allow_provisional_firmware: "
+	  "claim snp.committed_tcb.microcode = 219, snp.current_tcb.microcode "
+	  "= 220: provisional firmware" },
+	{ &real_vlek, "\"allow_provisional_firmware\":true", VOUCH_OK,
+	  "admitted" },
+	{ &real_azure, "\"allow_provisional_firmware\":false",
+	  VOUCH_ERR_TCB_MISMATCH, "claim snp.committed_tcb.microcode = 115, "
+	  "snp.current_tcb.microcode = 210" },
+	{ &real_azure, "\"allow_provisional_firmware\":true", VOUCH_OK,
+	  "admitted" },
+	{ &real_genoa, "\"allow_provisional_firmware\":false", VOUCH_OK,
+	  "admitted" },
+	{ &real_milan, "\"allow_provisional_firmware\":false", VOUCH_OK,
+	  "admitted" },
+	/* #8: LAUNCH_TCB floor (S-2 launched at microcode 219). */
+	{ &real_vlek, "\"min_launch_tcb\":{\"Milan\":{\"bootloader\":4,"
+	  "\"tee\":0,\"snp\":24,\"microcode\":219}}", VOUCH_OK, "admitted" },
+	{ &real_vlek, "\"min_launch_tcb\":{\"Milan\":{\"bootloader\":4,"
+	  "\"tee\":0,\"snp\":24,\"microcode\":220}}",
+	  VOUCH_ERR_TCB_OUT_OF_DATE, "platforms.snp.min_launch_tcb.Milan."
+	  "microcode: claim snp.launch_tcb.microcode = 219, requires "
+	  "greaterOrEquals 220" },
+	{ &real_genoa, "\"min_launch_tcb\":{\"Genoa\":{\"bootloader\":10,"
+	  "\"tee\":0,\"snp\":24,\"microcode\":25}}",
+	  VOUCH_ERR_TCB_OUT_OF_DATE, "snp.launch_tcb.snp = 23" },
+	/* #8: firmware version (S-1 1.49 build 3, S-2 1.55.29, S-3 1.55.40,
+	 * S-4 1.52.4). */
+	{ &real_vlek, "\"min_firmware\":{\"major\":1,\"minor\":55,"
+	  "\"build\":29}", VOUCH_OK, "admitted" },
+	{ &real_vlek, "\"min_firmware\":{\"major\":1,\"minor\":55,"
+	  "\"build\":30}", VOUCH_ERR_TCB_OUT_OF_DATE,
+	  "platforms.snp.min_firmware: claims snp.current_version.{major,"
+	  "minor,build} = 1.55.29, requires greaterOrEquals 1.55.30" },
+	{ &real_genoa, "\"min_firmware\":{\"major\":1,\"minor\":55,"
+	  "\"build\":30}", VOUCH_OK, "admitted" },
+	{ &real_milan, "\"min_firmware\":{\"major\":1,\"minor\":51,"
+	  "\"build\":0}", VOUCH_ERR_TCB_OUT_OF_DATE, "= 1.49.3, requires "
+	  "greaterOrEquals 1.51.0" },
+	{ &real_azure, "\"min_firmware\":{\"major\":1,\"minor\":52,"
+	  "\"build\":4}", VOUCH_OK, "admitted" },
+	/* #10: ABI from the guest policy (S-4 0x3001f: 0.31; others 0.0). */
+	{ &real_azure, "\"min_abi\":{\"major\":0,\"minor\":31}", VOUCH_OK,
+	  "admitted" },
+	{ &real_azure, "\"min_abi\":{\"major\":0,\"minor\":32}",
+	  VOUCH_ERR_POLICY_DENIED, "platforms.snp.min_abi: claims snp.policy."
+	  "{abi_major,abi_minor} = 0.31, requires greaterOrEquals 0.32" },
+	{ &real_genoa, "\"min_abi\":{\"major\":0,\"minor\":1}",
+	  VOUCH_ERR_POLICY_DENIED, "= 0.0, requires greaterOrEquals 0.1" },
+	/* #11: PLATFORM_INFO (S-1, S-4 0x1; S-2 0x27; S-3 0x25). */
+	{ &real_vlek, "\"platform_info\":{\"require\":[\"smt_en\","
+	  "\"tsme_en\",\"ecc_en\",\"alias_check_complete\"],\"forbid\":["
+	  "\"rapl_dis\",\"ciphertext_hiding_en\",\"tio_en\"]}", VOUCH_OK,
+	  "admitted" },
+	{ &real_genoa, "\"platform_info\":{\"require\":[\"tsme_en\"]}",
+	  VOUCH_ERR_POLICY_DENIED, "platforms.snp.platform_info.require: claim "
+	  "snp.platform_info.tsme_en = false (snp.platform_info = 0x25 lacks "
+	  "bit 1)" },
+	{ &real_azure, "\"platform_info\":{\"forbid\":[\"smt_en\"]}",
+	  VOUCH_ERR_POLICY_DENIED, "snp.platform_info.smt_en = true" },
+	{ &real_milan, "\"platform_info\":{\"require\":["
+	  "\"alias_check_complete\"]}", VOUCH_ERR_POLICY_DENIED,
+	  "snp.platform_info.alias_check_complete = false" },
+	/* #11: no sample is v5, so required mitigations cannot be met. */
+	{ &real_genoa, "\"required_mitigations\":[0]",
+	  VOUCH_ERR_POLICY_DENIED, "claim snp.current_mit_vector is missing "
+	  "(the vectors exist from report version 5)" },
+	/* #12: S-4 has FAMILY_ID 01 00.., IMAGE_ID 02 00.., GUEST_SVN 5. */
+	{ &real_azure, "\"family_id\":[\"01000000000000000000000000000000\"],"
+	  "\"image_id\":[\"02000000000000000000000000000000\"],"
+	  "\"min_guest_svn\":5", VOUCH_OK, "admitted" },
+	{ &real_azure, "\"family_id\":[\"02000000000000000000000000000000\"]",
+	  VOUCH_ERR_POLICY_DENIED, "platforms.snp.family_id: claim "
+	  "snp.family_id = 01000000000000000000000000000000 is none of the 1" },
+	{ &real_azure, "\"image_id\":[\"01000000000000000000000000000000\"]",
+	  VOUCH_ERR_POLICY_DENIED, "platforms.snp.image_id: claim "
+	  "snp.image_id = 02000000000000000000000000000000" },
+	{ &real_azure, "\"min_guest_svn\":6", VOUCH_ERR_POLICY_DENIED,
+	  "platforms.snp.min_guest_svn: claim snp.guest_svn = 5, requires "
+	  "greaterOrEquals 6" },
+	/* #12: no sample has an ID block; a trusted ID key is then missing. */
+	{ &real_genoa, "\"id_key_digest\":[\"" ZERO32 "11111111111111111111"
+	  "111111111111\"],\"require_id_block\":true", VOUCH_ERR_POLICY_DENIED,
+	  "platforms.snp.require_id_block: claim snp.id_key_digest = "
+	  ZERO32 "00000000000000000000000000000000 is none of the 1 allowed "
+	  "values (all zeros: no ID block)" },
+	{ &real_vlek, "\"author_key_digest\":[\"" ZERO32 "1111111111111111"
+	  "1111111111111111\"]", VOUCH_ERR_POLICY_DENIED,
+	  "platforms.snp.author_key_digest: claim snp.author_key_en is false" },
 	/* Everything at once on S-2. */
 	{ &real_vlek, "\"products\":[\"Milan\"],\"signing_keys\":[\"vlek\"],"
 	  MIN_TCB("Milan", 4, 0, 24, 217) ",\"max_vmpl\":1,\"guest_policy\":{"
@@ -993,6 +1190,100 @@ test_policy_on_real_reports(void **state)
 	assert_int_equal(admit_real(&real_milan, "", &ex), VOUCH_OK);
 }
 
+/* The claims of checklist #7, #8, #10-#12 on verified S-2 and S-3. */
+static void
+test_more_claims(void **state)
+{
+	static const struct {
+		const struct real_report	*rr;
+		const char			*name;
+		int64_t				 v;
+	} ints[] = {
+		{ &real_vlek, "snp.current_version.major", 1 },
+		{ &real_vlek, "snp.current_version.minor", 55 },
+		{ &real_vlek, "snp.current_version.build", 29 },
+		{ &real_vlek, "snp.committed_version.build", 29 },
+		{ &real_vlek, "snp.committed_tcb.microcode", 219 },
+		{ &real_vlek, "snp.current_tcb.microcode", 220 },
+		{ &real_vlek, "snp.launch_tcb.microcode", 219 },
+		{ &real_vlek, "snp.platform_info", 0x27 },
+		{ &real_vlek, "snp.policy.abi_major", 0 },
+		{ &real_azure, "snp.policy.abi_minor", 31 },
+		{ &real_azure, "snp.guest_svn", 5 },
+		{ &real_genoa, "snp.platform_info", 0x25 },
+		{ &real_genoa, "snp.current_version.build", 40 },
+	};
+	static const struct {
+		const struct real_report	*rr;
+		const char			*name;
+		int				 v;
+	} bools[] = {
+		{ &real_vlek, "snp.provisional_firmware", 1 },
+		{ &real_azure, "snp.provisional_firmware", 1 },
+		{ &real_genoa, "snp.provisional_firmware", 0 },
+		{ &real_milan, "snp.provisional_firmware", 0 },
+		{ &real_vlek, "snp.platform_info.smt_en", 1 },
+		{ &real_vlek, "snp.platform_info.tsme_en", 1 },
+		{ &real_vlek, "snp.platform_info.ecc_en", 1 },
+		{ &real_vlek, "snp.platform_info.rapl_dis", 0 },
+		{ &real_vlek, "snp.platform_info.ciphertext_hiding_en", 0 },
+		{ &real_vlek, "snp.platform_info.alias_check_complete", 1 },
+		{ &real_vlek, "snp.platform_info.tio_en", 0 },
+		{ &real_genoa, "snp.platform_info.tsme_en", 0 },
+		{ &real_vlek, "snp.author_key_en", 0 },
+	};
+	struct vouch_ctx *ctx;
+	struct vouch_verify_config *cfg;
+	struct vouch_result *res;
+	const struct real_report *rr;
+	const uint8_t *p;
+	struct blob ev;
+	int64_t iv;
+	size_t i, n;
+	int bv;
+
+	(void)state;
+	NEED_TESTDATA();
+	for (i = 0; i < sizeof(ints) / sizeof(ints[0]) +
+	    sizeof(bools) / sizeof(bools[0]); i++) {
+		rr = i < sizeof(ints) / sizeof(ints[0]) ? ints[i].rr :
+		    bools[i - sizeof(ints) / sizeof(ints[0])].rr;
+		ctx = vouch_ctx_new();
+		vouch_ctx_set_time(ctx, rr->at);
+		ev = td(rr->file);
+		cfg = config(ctx, rr->files, rr->flags);
+		res = NULL;
+		assert_int_equal(run(ctx, cfg, ev.p + rr->offset,
+		    SNP_REPORT_LEN, &res), VOUCH_OK);
+		if (i < sizeof(ints) / sizeof(ints[0])) {
+			if (!vouch_claims_get_int(vouch_result_claims(res),
+			    ints[i].name, &iv) || iv != ints[i].v) {
+				fail_msg("%s: %s", rr->name, ints[i].name);
+			}
+		} else {
+			n = i - sizeof(ints) / sizeof(ints[0]);
+			if (!vouch_claims_get_bool(vouch_result_claims(res),
+			    bools[n].name, &bv) || (bv != 0) != (bools[n].v != 0)) {
+				fail_msg("%s: %s", rr->name, bools[n].name);
+			}
+		}
+		/* The digests are claims; no sample has an ID block. */
+		assert_true(vouch_claims_get_bytes(vouch_result_claims(res),
+		    "snp.id_key_digest", &p, &n));
+		assert_int_equal(n, 48);
+		assert_true(vouch_claims_get_bytes(vouch_result_claims(res),
+		    "snp.author_key_digest", &p, &n));
+		assert_int_equal(n, 48);
+		/* No sample is v5: the mitigation vectors are absent. */
+		assert_false(vouch_claims_get_int(vouch_result_claims(res),
+		    "snp.current_mit_vector", &iv));
+		vouch_result_free(res);
+		vouch_verify_config_free(cfg);
+		free(ev.p);
+		vouch_ctx_free(ctx);
+	}
+}
+
 /* Measured cost of one full verification (no chain cache in snp). */
 static void
 test_timing(void **state)
@@ -1034,11 +1325,13 @@ main(void)
 		cmocka_unit_test(test_truncation_and_trailing),
 		cmocka_unit_test(test_trust_anchor_confusion),
 		cmocka_unit_test(test_cert_binding),
+		cmocka_unit_test(test_committed),
 		cmocka_unit_test(test_crl),
 		cmocka_unit_test(test_revoked_ask),
 		cmocka_unit_test(test_parse_rules),
 		cmocka_unit_test(test_probe_and_show),
 		cmocka_unit_test(test_policy_on_real_reports),
+		cmocka_unit_test(test_more_claims),
 		cmocka_unit_test(test_timing),
 	};
 
