@@ -21,7 +21,8 @@ static const char verify_usage[] =
     "           [--endorsements PATH]... [--trust-anchor FILE]... [--at RFC3339]\n"
     "           [--report-data HEX] [--policy FILE [--domain-cert FILE]]\n"
     "           [--cache-dir DIR] [--kds-url URL] [--offline] [--json]\n"
-    "           [--insecure-allow-debug] [--insecure-skip-revocation] FILE\n"
+    "           [--insecure-allow-debug] [--insecure-skip-revocation]\n"
+    "           [--insecure-allow-provisional-firmware] FILE\n"
     "\n"
     "Verify attestation evidence offline and print its claims.\n"
     "\n"
@@ -51,6 +52,8 @@ static const char verify_usage[] =
     "  --insecure-allow-debug  accept evidence from a debug-mode TEE\n"
     "  --insecure-skip-revocation  verify without a revocation list (CRL);\n"
     "                        reported as \"revocation\" in the unchecked list\n"
+    "  --insecure-allow-provisional-firmware  accept a committed TCB below\n"
+    "                        the current one (SEV-SNP; listed as relaxed)\n"
     "\n"
     "Exit status: 0 verified (and admitted by --policy), 1 rejected, denied\n"
     "by the policy or the policy is invalid (the stable error name is printed\n"
@@ -336,6 +339,7 @@ evidence_verify_main(int argc, char **argv)
 		{ "domain-cert", required_argument, NULL, 'C' },
 		{ "insecure-allow-debug", no_argument, NULL, 'D' },
 		{ "insecure-skip-revocation", no_argument, NULL, 'R' },
+		{ "insecure-allow-provisional-firmware", no_argument, NULL, 'F' },
 		{ "cache-dir", required_argument, NULL, 'c' },
 		{ "kds-url", required_argument, NULL, 'k' },
 		{ "offline", no_argument, NULL, 'O' },
@@ -428,6 +432,9 @@ evidence_verify_main(int argc, char **argv)
 			break;
 		case 'R':
 			vouch_verify_config_insecure_skip_revocation(cfg);
+			break;
+		case 'F':
+			vouch_verify_config_insecure_allow_provisional_firmware(cfg);
 			break;
 		case 'c':
 			rv = vouch_verify_config_set_cache_dir(ctx, cfg, optarg);

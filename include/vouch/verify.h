@@ -110,6 +110,14 @@ VOUCH_API enum vouch_err vouch_verify_config_enable_fetch(struct vouch_ctx *ctx,
 /* vouch_verify_config_insecure_allow_debug accepts debug-mode TEEs. */
 VOUCH_API void vouch_verify_config_insecure_allow_debug(struct vouch_verify_config *cfg);
 /*
+ * vouch_verify_config_insecure_allow_provisional_firmware accepts
+ * evidence whose committed TCB is below its current TCB (SEV-SNP: an
+ * update not yet committed, which can still be rolled back); by default
+ * it is VOUCH_ERR_TCB_MISMATCH (checklist §1.1 #7).
+ */
+VOUCH_API void vouch_verify_config_insecure_allow_provisional_firmware(
+    struct vouch_verify_config *cfg);
+/*
  * vouch_verify_config_insecure_skip_revocation verifies without revocation
  * lists (by default a platform with CRLs fails closed without a valid
  * one); the result then lists "revocation" as unchecked.

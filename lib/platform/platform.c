@@ -371,6 +371,13 @@ vouch_verify_config_insecure_allow_debug(struct vouch_verify_config *cfg)
 }
 
 void
+vouch_verify_config_insecure_allow_provisional_firmware(
+    struct vouch_verify_config *cfg)
+{
+	cfg->allow_provisional_firmware = true;
+}
+
+void
 vouch_verify_config_insecure_skip_revocation(struct vouch_verify_config *cfg)
 {
 	cfg->skip_revocation = true;
@@ -428,7 +435,7 @@ common_checks(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	const char *platform = NULL;
 	const uint8_t *rd;
 	size_t rd_len;
-	int debug;
+	int debug, provisional = 0;
 
 	if (!vouch_claims_get_string(r->claims, "platform", &platform) ||
 	    !vouch_claims_get_bool(r->claims, "debug", &debug) ||
@@ -443,6 +450,15 @@ common_checks(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 			    "%s: evidence comes from a debug-mode TEE", platform);
 		}
 		vouch_result_note_relaxed(r, "debug");
+	}
+	if (vouch_claims_get_bool(r->claims, "snp.provisional_firmware",
+	    &provisional) && provisional) {
+		if (!cfg->allow_provisional_firmware) {
+			return vouch_fail(ctx, VOUCH_ERR_TCB_MISMATCH,
+			    "%s: committed TCB below current TCB (provisional "
+			    "firmware, can still be rolled back)", platform);
+		}
+		vouch_result_note_relaxed(r, "provisional_firmware");
 	}
 	if (cfg->has_report_data) {
 		if (!vouch_ct_eq(rd, cfg->report_data, VOUCH_REPORT_DATA_BYTES)) {

@@ -55,6 +55,8 @@ struct vouch_verify_config {
 	uint8_t				 report_data[VOUCH_REPORT_DATA_BYTES];
 	bool				 has_report_data;
 	bool				 allow_debug;
+	/* Accept COMMITTED_TCB below CURRENT_TCB (snp.provisional_firmware). */
+	bool				 allow_provisional_firmware;
 	bool				 skip_revocation;	/* insecure: no CRL check */
 	struct vouch_chain_cache	*cache;		/* mutable; see above */
 	char				*collateral_dir;	/* NULL: no cache */

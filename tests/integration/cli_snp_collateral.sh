@@ -91,14 +91,19 @@ grep -c "/Genoa/" "$T/log" | grep -q '^3$' && ok || bad "only Genoa URLs for a G
 L=$D/snp/trustee_milan_vlek_report.bin
 expect 1 VOUCH_ERR_COLLATERAL_MISSING -- "$V" evidence verify --kds-url "$K/p2025" --at 2025-06-01T00:00:00Z "$L"
 want_requests 0 "a VLEK is never looked up by chip"
-expect 0 - -- "$V" evidence verify --kds-url "$K/p2025" --at 2025-06-01T00:00:00Z \
+# S-2 runs provisional firmware (committed microcode 219, current 220).
+expect 1 VOUCH_ERR_TCB_MISMATCH -- "$V" evidence verify --kds-url "$K/p2025" --at 2025-06-01T00:00:00Z \
   --endorsements "$D/snp/trustee_milan_vlek.der" "$L"
 want_requests 2 "VLEK chain and CRL"
+expect 0 - -- "$V" evidence verify --kds-url "$K/p2025" --at 2025-06-01T00:00:00Z \
+  --insecure-allow-provisional-firmware --endorsements "$D/snp/trustee_milan_vlek.der" "$L"
+want_requests 2 "VLEK chain and CRL again (no cache dir here)"
 grep -q "^/p2025/vlek/v1/Milan/cert_chain$" "$T/log" && grep -q "^/p2025/vlek/v1/Milan/crl$" "$T/log" \
   && ok || bad "VLEK URLs"
 # The Azure sample (S-4): the report inside the HCL blob, cut out here.
 dd if="$D/snp/az-snp-vtpm/hcl-report.bin" of="$T/az.bin" bs=1 skip=32 count=1184 status=none
-expect 0 - -- "$V" evidence verify --kds-url "$K/p2025" --at 2025-06-01T00:00:00Z "$T/az.bin"
+expect 0 - -- "$V" evidence verify --kds-url "$K/p2025" --at 2025-06-01T00:00:00Z \
+  --insecure-allow-provisional-firmware "$T/az.bin"
 want_requests 3 "Azure collateral"
 
 # --- KDS misbehaving: never an acceptance. ---

@@ -31,7 +31,7 @@ GE="--offline --at 2025-06-01T00:00:00Z --endorsements $D/snp/derived/trustee_ge
 GM=6a6519d757e68c2e939c9dbbbc1828498e8de35d2766dd05f1a2cca5059d0cf4ae62a36d75c837974dd50b315506e73e
 # Milan VLEK S-2 (v3, VMPL 1, VLEK, TCB bl 4 tee 0 snp 24 ucode 217; current ucode 220).
 L=$D/snp/trustee_milan_vlek_report.bin
-LE="--offline --at 2025-06-01T00:00:00Z --endorsements $D/snp/trustee_milan_vlek.der
+LE="--offline --at 2025-06-01T00:00:00Z --insecure-allow-provisional-firmware --endorsements $D/snp/trustee_milan_vlek.der
   --endorsements $D/certs/amd/ask_ark_milan_vlek.pem --endorsements $D/crl/amd/milan_crl_2025-05-06.der"
 LM=8922ebbdd00ec2c541f36a6e7a82a8773a7accb451ed67bc94e740dbe92c93c4e8c9af857f5ceeb5a493df2a570d7bf0
 # Milan S-1 (v2, a DEBUG guest).

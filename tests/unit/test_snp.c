@@ -145,6 +145,9 @@ config(struct vouch_ctx *ctx, const char *const *files, int flags)
 	if ((flags & F_SKIP_REV) != 0) {
 		vouch_verify_config_insecure_skip_revocation(cfg);
 	}
+	if ((flags & F_PROVISIONAL) != 0) {
+		vouch_verify_config_insecure_allow_provisional_firmware(cfg);
+	}
 	return cfg;
 }
 
@@ -286,8 +289,11 @@ test_vlek_valid(void **state)
 
 	(void)state;
 	NEED_TESTDATA();
-	assert_int_equal(verify_files(VLEK_REPORT, files, T_2025, 0, &res),
-	    VOUCH_OK);
+	/* S-2 runs provisional firmware: refused unless allowed by name. */
+	assert_int_equal(verify_files(VLEK_REPORT, files, T_2025, 0, NULL),
+	    VOUCH_ERR_TCB_MISMATCH);
+	assert_int_equal(verify_files(VLEK_REPORT, files, T_2025,
+	    F_PROVISIONAL, &res), VOUCH_OK);
 	c = vouch_result_claims(res);
 	assert_true(vouch_claims_get_string(c, "snp.signing_key", &s));
 	assert_string_equal(s, "vlek");
