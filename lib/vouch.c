@@ -36,7 +36,6 @@
 #include "vouch_internal.h"
 
 /* Longest problem code from vouchd quoted in an error detail. */
-#define PROBLEM_CODE_MAX	48
 
 /* ---- platforms ---------------------------------------------------- */
 
@@ -586,28 +585,6 @@ pubkey_pem(EVP_PKEY *key)
 	return out;
 }
 
-/* vouchd's problem code if it is a plain token, else a placeholder. */
-static const char *
-problem_code(const json_t *resp)
-{
-	const char *code = json_string_value(json_object_get(resp, "code"));
-	size_t i, n;
-
-	if (code == NULL) {
-		return "(no problem code)";
-	}
-	n = strlen(code);
-	if (n == 0 || n > PROBLEM_CODE_MAX) {
-		return "(unrecognized problem code)";
-	}
-	for (i = 0; i < n; i++) {
-		if (!((code[i] >= 'a' && code[i] <= 'z') ||
-		    (code[i] >= '0' && code[i] <= '9') || code[i] == '-')) {
-			return "(unrecognized problem code)";
-		}
-	}
-	return code;
-}
 
 enum vouch_err
 vouch_certify_exchange(struct vouch_ctx *ctx, const char *service_url,
@@ -682,13 +659,13 @@ vouch_certify_exchange(struct vouch_ctx *ctx, const char *service_url,
 	}
 	if (status == 403) {
 		rv = vouch_fail(ctx, VOUCH_ERR_POLICY_DENIED,
-		    "vouchd refused certification: %s", problem_code(resp));
+		    "vouchd refused certification: %s", vouch_client_problem_code(resp));
 		goto out;
 	}
 	if (status != 200) {
 		rv = vouch_fail(ctx, VOUCH_ERR_NETWORK,
 		    "certify: vouchd answered HTTP %ld %s", status,
-		    problem_code(resp));
+		    vouch_client_problem_code(resp));
 		goto out;
 	}
 	chain = json_string_value(json_object_get(resp, "certificate_chain"));

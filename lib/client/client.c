@@ -279,3 +279,26 @@ vouch_http_get(struct vouch_ctx *ctx, const char *url, size_t max,
 	curl_easy_cleanup(h);
 	return rv;
 }
+
+/* vouchd's problem code if it is a plain token, else a placeholder. */
+const char *
+vouch_client_problem_code(const json_t *resp)
+{
+	const char *code = json_string_value(json_object_get(resp, "code"));
+	size_t i, n;
+
+	if (code == NULL) {
+		return "(no problem code)";
+	}
+	n = strlen(code);
+	if (n == 0 || n > VOUCH_PROBLEM_CODE_MAX) {
+		return "(unrecognized problem code)";
+	}
+	for (i = 0; i < n; i++) {
+		if (!((code[i] >= 'a' && code[i] <= 'z') ||
+		    (code[i] >= '0' && code[i] <= '9') || code[i] == '-')) {
+			return "(unrecognized problem code)";
+		}
+	}
+	return code;
+}

@@ -64,4 +64,13 @@ enum vouch_err	vouch_client_challenge(struct vouch_ctx *ctx,
 enum vouch_err	vouch_http_get(struct vouch_ctx *ctx, const char *url,
 		    size_t max, uint8_t **out, size_t *out_len) VOUCH_MUST_CHECK;
 
+/* Longest problem code passed on from vouchd. */
+#define VOUCH_PROBLEM_CODE_MAX	48
+/*
+ * vouchd's problem+json "code" of |resp| if it is a plain token
+ * ([a-z0-9-], at most VOUCH_PROBLEM_CODE_MAX), else a fixed placeholder:
+ * what a peer sent never reaches an error message unchecked.
+ */
+const char	*vouch_client_problem_code(const json_t *resp);
+
 #endif

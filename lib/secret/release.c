@@ -18,7 +18,6 @@
 #include "vouch_internal.h"
 
 /* Longest problem code from vouchd quoted in an error detail. */
-#define RELEASE_PROBLEM_CODE_MAX	48
 /* "/v1/secrets/" + name + "/release" */
 #define RELEASE_PATH_MAX		(12 + VOUCH_SECRET_NAME_MAX + 8 + 1)
 
@@ -103,28 +102,6 @@ vouch_x25519_pub_to_pem(const uint8_t pub[VOUCH_X25519_BYTES], char *out,
 	return n > 0 && (size_t)n < cap;
 }
 
-/* vouchd's problem code if it is a plain token, else a placeholder. */
-static const char *
-release_problem_code(const json_t *resp)
-{
-	const char *code = json_string_value(json_object_get(resp, "code"));
-	size_t i, n;
-
-	if (code == NULL) {
-		return "(no problem code)";
-	}
-	n = strlen(code);
-	if (n == 0 || n > RELEASE_PROBLEM_CODE_MAX) {
-		return "(unrecognized problem code)";
-	}
-	for (i = 0; i < n; i++) {
-		if (!((code[i] >= 'a' && code[i] <= 'z') ||
-		    (code[i] >= '0' && code[i] <= '9') || code[i] == '-')) {
-			return "(unrecognized problem code)";
-		}
-	}
-	return code;
-}
 
 /* Check the answer's shape and decode "sealed" into a new buffer. */
 static enum vouch_err
@@ -258,13 +235,13 @@ vouch_secret_release_exchange(struct vouch_ctx *ctx, const char *service_url,
 	if (status == 403) {
 		rv = vouch_fail(ctx, VOUCH_ERR_POLICY_DENIED,
 		    "vouchd refused to release %s: %s", name,
-		    release_problem_code(resp));
+		    vouch_client_problem_code(resp));
 		goto out;
 	}
 	if (status != 200) {
 		rv = vouch_fail(ctx, VOUCH_ERR_NETWORK,
 		    "release: vouchd answered HTTP %ld %s", status,
-		    release_problem_code(resp));
+		    vouch_client_problem_code(resp));
 		goto out;
 	}
 	rv = release_parse_answer(ctx, resp, name, &version, &sealed,
