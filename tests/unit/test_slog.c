@@ -240,7 +240,7 @@ setup(void **state)
 	    vouch_x25519_keygen(F.ctx, F.sk2, F.pk2) != VOUCH_OK) {
 		return -1;
 	}
-	strcpy(F.dir, "/tmp/test_slog.XXXXXX");
+	(void)snprintf(F.dir, sizeof(F.dir), "/tmp/test_slog.XXXXXX");
 	return mkdtemp(F.dir) == NULL ? -1 : 0;
 }
 

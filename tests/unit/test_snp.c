@@ -905,14 +905,11 @@ admit_real(const struct real_report *rr, const char *settings,
 	 * that each case is about its own setting; cases that name
 	 * allow_provisional_firmware decide it themselves.
 	 */
-	pre[0] = '\0';
-	if ((rr->flags & F_DEBUG) != 0) {
-		(void)strcat(pre, "\"insecure_allow_debug\":true,");
-	}
-	if ((rr->flags & F_PROVISIONAL) != 0 &&
-	    strstr(settings, "allow_provisional_firmware") == NULL) {
-		(void)strcat(pre, "\"allow_provisional_firmware\":true,");
-	}
+	(void)snprintf(pre, sizeof(pre), "%s%s",
+	    (rr->flags & F_DEBUG) != 0 ? "\"insecure_allow_debug\":true," : "",
+	    (rr->flags & F_PROVISIONAL) != 0 &&
+	    strstr(settings, "allow_provisional_firmware") == NULL ?
+	    "\"allow_provisional_firmware\":true," : "");
 	if (settings[0] == '\0' && pre[0] != '\0') {
 		pre[strlen(pre) - 1] = '\0';
 	}

@@ -301,7 +301,8 @@ test_fetch_unreachable(void **state)
 	 * an acceptance; a fresh cache needs no network at all.
 	 */
 	rmtree(F.dir);
-	assert_non_null(mkdtemp(strcpy(F.dir, "/tmp/vouch-snp-kds-XXXXXX")));
+	(void)snprintf(F.dir, sizeof(F.dir), "/tmp/vouch-snp-kds-XXXXXX");
+	assert_non_null(mkdtemp(F.dir));
 	assert_int_equal(verify_cached(MILAN_REPORT, NULL, T_MILAN,
 	    "http://127.0.0.1:1"), VOUCH_ERR_NETWORK);
 	fill_milan();
