@@ -45,6 +45,7 @@ bench: build
 	bench/run.sh $(BUILD) $(BENCH_SECONDS)
 	bench/channel.sh $(BUILD)
 	bench/slog.sh $(BUILD)
+	bench/verify.sh $(BUILD)
 
 valgrind: build
 	scripts/valgrind-unit.sh $(BUILD)

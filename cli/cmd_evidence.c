@@ -20,7 +20,8 @@ static const char verify_usage[] =
     "usage: vouch evidence verify [--platform auto|sim|snp|tdx|sgx|tpm|cca]\n"
     "           [--endorsements PATH]... [--trust-anchor FILE]... [--at RFC3339]\n"
     "           [--report-data HEX] [--policy FILE [--domain-cert FILE]]\n"
-    "           [--cache-dir DIR] [--kds-url URL] [--offline] [--json]\n"
+    "           [--cache-dir DIR] [--kds-url URL] [--pcs-url URL] [--offline]\n"
+    "           [--event-log FILE] [--json]\n"
     "           [--insecure-allow-debug] [--insecure-skip-revocation]\n"
     "           [--insecure-allow-provisional-firmware] FILE\n"
     "\n"
@@ -38,8 +39,9 @@ static const char verify_usage[] =
     "                        against the verified claims, as vouchd does at\n"
     "                        admission; a plain policy JSON, or a signed one\n"
     "                        (JWS) with --domain-cert.  The policy only adds\n"
-    "                        requirements: its insecure_allow_debug does not\n"
-    "                        replace --insecure-allow-debug\n"
+    "                        requirements (its insecure_allow_debug does not\n"
+    "                        replace --insecure-allow-debug), except the TCB\n"
+    "                        statuses its tdx/sgx accept_tcb_status names\n"
     "  --domain-cert FILE    the domain root certificate (PEM) that signed\n"
     "                        the --policy envelope\n"
     "  --cache-dir DIR       collateral cache: looked up when the endorsements\n"
@@ -47,6 +49,11 @@ static const char verify_usage[] =
     "                        where downloads are kept (layout: docs/snp.md)\n"
     "  --kds-url URL         where to download SEV-SNP collateral from\n"
     "                        (default https://kdsintf.amd.com, AMD KDS)\n"
+    "  --pcs-url URL         where to download Intel TDX/SGX collateral from:\n"
+    "                        Intel PCS or a PCCS (default\n"
+    "                        https://api.trustedservices.intel.com)\n"
+    "  --event-log FILE      TDX: the CC event log (CCEL) to replay against\n"
+    "                        RTMR0-3; a mismatch rejects the evidence\n"
     "  --offline             never download anything\n"
     "  --json                print the result as JSON on standard output\n"
     "  --insecure-allow-debug  accept evidence from a debug-mode TEE\n"
@@ -343,12 +350,20 @@ evidence_verify_main(int argc, char **argv)
 		{ "cache-dir", required_argument, NULL, 'c' },
 		{ "kds-url", required_argument, NULL, 'k' },
 		{ "offline", no_argument, NULL, 'O' },
+		{ "pcs-url", required_argument, NULL, 'u' },
+		{ "event-log", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char *const dcap_statuses[] = {
+		"SWHardeningNeeded", "ConfigurationNeeded",
+		"ConfigurationAndSWHardeningNeeded",
+	};
 	struct vouch_ctx *ctx = vouch_ctx_new();
 	struct vouch_verify_config *cfg = vouch_verify_config_new();
-	const char *kds_url = NULL;
+	const char *kds_url = NULL, *pcs_url = NULL, *log_path = NULL;
+	uint8_t *elog = NULL;
+	size_t elog_len = 0, k;
 	bool offline = false;
 	struct vouch_result *res = NULL;
 	struct vouch_policy *pol = NULL;
@@ -449,6 +464,12 @@ evidence_verify_main(int argc, char **argv)
 		case 'O':
 			offline = true;
 			break;
+		case 'u':
+			pcs_url = optarg;
+			break;
+		case 'L':
+			log_path = optarg;
+			break;
 		case 'h':
 			fputs(verify_usage, stdout);
 			rc = CLI_EXIT_OK;
@@ -467,15 +488,33 @@ evidence_verify_main(int argc, char **argv)
 		rc = cli_usage("--domain-cert goes with --policy");
 		goto out;
 	}
-	if (offline && kds_url != NULL) {
-		rc = cli_usage("--offline and --kds-url exclude each other");
+	if (offline && (kds_url != NULL || pcs_url != NULL)) {
+		rc = cli_usage("--offline excludes --kds-url and --pcs-url");
 		goto out;
 	}
-	/* Missing SEV-SNP collateral is downloaded unless --offline. */
+	/* Missing collateral is downloaded unless --offline. */
 	if (!offline) {
 		rv = vouch_verify_config_enable_fetch(ctx, cfg, "snp", kds_url);
 		if (rv != VOUCH_OK) {
 			rc = cli_usage("--kds-url: %s", vouch_error(ctx));
+			goto out;
+		}
+		rv = vouch_verify_config_enable_fetch(ctx, cfg, "tdx", pcs_url);
+		if (rv != VOUCH_OK) {
+			rc = cli_usage("--pcs-url: %s", vouch_error(ctx));
+			goto out;
+		}
+	}
+	if (log_path != NULL) {
+		rv = vouch_file_read(ctx, log_path, VOUCH_EVIDENCE_MAX_BYTES,
+		    &elog, &elog_len);
+		if (rv != VOUCH_OK) {
+			rc = cli_read_error(ctx, rv);
+			goto out;
+		}
+		rv = vouch_verify_config_set_event_log(ctx, cfg, elog, elog_len);
+		if (rv != VOUCH_OK) {
+			rc = cli_usage("--event-log: %s", vouch_error(ctx));
 			goto out;
 		}
 	}
@@ -485,6 +524,23 @@ evidence_verify_main(int argc, char **argv)
 			goto out;
 		}
 		rc = CLI_EXIT_USAGE;
+		/*
+		 * The TCB statuses the policy accepts for tdx / sgx relax the
+		 * verifier's UpToDate-only default; the policy then checks
+		 * the claim itself (with its advisories).
+		 */
+		for (k = 0; k < sizeof(dcap_statuses) / sizeof(dcap_statuses[0]);
+		    k++) {
+			if ((vouch_policy_dcap_accepts(pol, "tdx",
+			    dcap_statuses[k]) || vouch_policy_dcap_accepts(pol,
+			    "sgx", dcap_statuses[k])) &&
+			    vouch_verify_config_accept_tcb_status(ctx, cfg,
+			    dcap_statuses[k]) != VOUCH_OK) {
+				rc = cli_error(ctx, VOUCH_ERR_INTERNAL,
+				    CLI_EXIT_FAIL);
+				goto out;
+			}
+		}
 	}
 	rv = vouch_file_read(ctx, argv[optind], VOUCH_EVIDENCE_MAX_BYTES, &ev,
 	    &ev_len);
@@ -533,6 +589,7 @@ evidence_verify_main(int argc, char **argv)
 	vouch_result_free(res);
 	free(ev);
 	vouch_verify_config_free(cfg);
+	free(elog);
 	vouch_ctx_free(ctx);
 	return rc;
 }

@@ -250,21 +250,25 @@ worker_verify_config(struct vouchd_worker *w, const struct vouch_platform *p)
 	}
 	cfg = vouch_verify_config_new();
 	/*
-	 * SEV-SNP collateral: the operator's cache directory and, only when
-	 * configured, AMD KDS (docs/snp.md).  Both are checked against the
-	 * pinned AMD roots like any endorsement.
+	 * Collateral: the operator's cache directory (SEV-SNP, TDX, SGX) and,
+	 * only when configured, AMD KDS (docs/snp.md).  Everything is checked
+	 * against the pinned vendor roots like any endorsement.
 	 */
 	if (cfg == NULL ||
 	    vouch_verify_config_set_platform(w->ctx, cfg, p->name) != VOUCH_OK ||
 	    (w->d->sim_root_pem != NULL && strcmp(p->name, "sim") == 0 &&
 	    vouch_verify_config_add_trust_anchor(w->ctx, cfg, w->d->sim_root_pem,
 	    w->d->sim_root_len) != VOUCH_OK) ||
-	    (strcmp(p->name, "snp") == 0 && w->d->cfg.collateral_cache != NULL &&
+	    (strcmp(p->name, "sim") != 0 && w->d->cfg.collateral_cache != NULL &&
 	    vouch_verify_config_set_cache_dir(w->ctx, cfg,
 	    w->d->cfg.collateral_cache) != VOUCH_OK) ||
 	    (strcmp(p->name, "snp") == 0 && w->d->cfg.kds_url != NULL &&
 	    vouch_verify_config_enable_fetch(w->ctx, cfg, "snp",
-	    w->d->cfg.kds_url) != VOUCH_OK)) {
+	    w->d->cfg.kds_url) != VOUCH_OK) ||
+	    ((strcmp(p->name, "tdx") == 0 || strcmp(p->name, "sgx") == 0) &&
+	    w->d->cfg.pcs_url != NULL &&
+	    vouch_verify_config_enable_fetch(w->ctx, cfg, p->name,
+	    w->d->cfg.pcs_url) != VOUCH_OK)) {
 		if (cfg == NULL) {
 			(void)vouch_fail(w->ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
 		}
@@ -320,6 +324,20 @@ appraise(struct vouchd_worker *w, const struct vouch_policy *pol,
 	 * trusts snp refuses it unless allow_provisional_firmware is true.
 	 */
 	cfg->allow_provisional_firmware = true;
+	/*
+	 * Likewise the Intel TCB statuses that need software hardening or
+	 * configuration: accepted only where the policy's
+	 * accept_tcb_status names them (pol_eval_dcap).
+	 */
+	if (vouch_verify_config_accept_tcb_status(w->ctx, cfg,
+	    "SWHardeningNeeded") != VOUCH_OK ||
+	    vouch_verify_config_accept_tcb_status(w->ctx, cfg,
+	    "ConfigurationNeeded") != VOUCH_OK ||
+	    vouch_verify_config_accept_tcb_status(w->ctx, cfg,
+	    "ConfigurationAndSWHardeningNeeded") != VOUCH_OK) {
+		appraisal_fail(w, a, VOUCH_ERR_INTERNAL, "config");
+		goto out;
+	}
 	a->err = vouch_verify_evidence(w->ctx, cfg, ev, ev_len, &a->res);
 	if (a->err != VOUCH_OK) {
 		appraisal_fail(w, a, a->err, "verify");

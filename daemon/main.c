@@ -36,11 +36,15 @@ static const char usage[] =
 "  --sim-root FILE      trust anchor for sim evidence (the sim platform is\n"
 "                       accepted only if the policy also names it)\n"
 "  --collateral-cache DIR\n"
-"                       where SEV-SNP collateral (VCEKs, AMD chains, CRLs)\n"
-"                       is looked up and fetched copies are kept (docs/snp.md)\n"
+"                       where collateral (SEV-SNP VCEKs, AMD chains, CRLs;\n"
+"                       Intel TCB Info, QE Identity, CRLs) is looked up and\n"
+"                       fetched copies are kept (docs/snp.md, docs/tdx.md)\n"
 "  --kds-url URL        fetch missing SEV-SNP collateral from AMD KDS at URL\n"
 "                       (https://kdsintf.amd.com); without it vouchd never\n"
 "                       fetches, and evidence without collateral is refused\n"
+"  --pcs-url URL        fetch missing TDX/SGX collateral from Intel PCS or a\n"
+"                       PCCS at URL (https://api.trustedservices.intel.com);\n"
+"                       without it vouchd never fetches Intel collateral\n"
 "  --pid-file FILE      write the process id there once listening\n"
 "  --threads N          worker threads (default 2)\n"
 "  --max-body BYTES     request body limit (default 1048576)\n"
@@ -90,6 +94,7 @@ static const struct opt_desc opt_table[] = {
 	{ "sim-root", S(sim_root) },
 	{ "collateral-cache", S(collateral_cache) },
 	{ "kds-url", S(kds_url) },
+	{ "pcs-url", S(pcs_url) },
 	{ "listen", S(listen) },
 	{ "pid-file", S(pid_file) },
 	{ "threads", N(threads, 1, VOUCHD_MAX_THREADS) },
@@ -322,18 +327,21 @@ setup(struct vouch_ctx *ctx, struct vouchd *d)
 		goto out;
 	}
 	/* Checked here once, not in every worker at its first SNP request. */
-	if (d->cfg.kds_url != NULL || d->cfg.collateral_cache != NULL) {
+	if (d->cfg.kds_url != NULL || d->cfg.pcs_url != NULL ||
+	    d->cfg.collateral_cache != NULL) {
 		struct vouch_verify_config *probe = vouch_verify_config_new();
 		bool ok = probe != NULL &&
 		    (d->cfg.kds_url == NULL || vouch_verify_config_enable_fetch(
 		    ctx, probe, "snp", d->cfg.kds_url) == VOUCH_OK) &&
+		    (d->cfg.pcs_url == NULL || vouch_verify_config_enable_fetch(
+		    ctx, probe, "tdx", d->cfg.pcs_url) == VOUCH_OK) &&
 		    (d->cfg.collateral_cache == NULL ||
 		    vouch_verify_config_set_cache_dir(ctx, probe,
 		    d->cfg.collateral_cache) == VOUCH_OK);
 
 		vouch_verify_config_free(probe);
 		if (!ok) {
-			fail(ctx, "--kds-url or --collateral-cache");
+			fail(ctx, "--kds-url, --pcs-url or --collateral-cache");
 			goto out;
 		}
 	}

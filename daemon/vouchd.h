@@ -36,6 +36,7 @@ struct vouchd_config {
 	const char	*sim_root;	/* optional sim vendor root */
 	const char	*collateral_cache; /* optional collateral cache dir */
 	const char	*kds_url;	/* optional: fetch SEV-SNP collateral */
+	const char	*pcs_url;	/* optional: fetch TDX/SGX collateral */
 	const char	*listen;	/* host:port */
 	const char	*pid_file;	/* optional */
 	long		 max_body;

@@ -13,6 +13,8 @@ PKGS=(
   # secrets: the PKCS#11 header (the KEK on a token), SoftHSM2 for the tests,
   # pkcs11-tool (opensc) to check the token key is not extractable
   libp11-kit-dev softhsm2 opensc
+  # nettle (hogweed, on GMP): P-384 report signatures (lib/crypto/p384.c)
+  nettle-dev libgmp-dev
 )
 # Node.js and npm run interop tests only; keep an existing install (some
 # machines carry a packaged Node.js that Debian's npm would conflict with).

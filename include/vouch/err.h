@@ -49,6 +49,10 @@
 	X(VOUCH_ERR_PRODUCT_MISMATCH, 218, "product line does not match the trust anchor") \
 	X(VOUCH_ERR_NONCE_INVALID, 219, "nonce is unknown, expired or already used") \
 	X(VOUCH_ERR_BINDING_MISSING, 220, "evidence carries no binding to the request") \
+	X(VOUCH_ERR_TCB_NEEDS_POLICY, 221, "TCB level needs software hardening or configuration; not accepted without policy") \
+	X(VOUCH_ERR_TCB_STATUS_UNKNOWN, 222, "TCB status is not one this verifier knows") \
+	X(VOUCH_ERR_EVENT_LOG_MISMATCH, 223, "event log does not replay to the measured registers") \
+	X(VOUCH_ERR_QE_IDENTITY_MISMATCH, 224, "quoting enclave does not match its signed identity") \
 	/* 3xx: policy */ \
 	X(VOUCH_ERR_POLICY_DENIED, 300, "denied by policy") \
 	X(VOUCH_ERR_POLICY_INVALID, 301, "policy document is invalid") \

@@ -107,6 +107,28 @@ VOUCH_API enum vouch_err vouch_verify_config_set_cache_dir(struct vouch_ctx *ctx
 VOUCH_API enum vouch_err vouch_verify_config_enable_fetch(struct vouch_ctx *ctx,
     struct vouch_verify_config *cfg, const char *platform,
     const char *base_url) VOUCH_MUST_CHECK;
+/*
+ * vouch_verify_config_accept_tcb_status accepts Intel DCAP (tdx, sgx)
+ * evidence whose TCB status is |status|: "SWHardeningNeeded",
+ * "ConfigurationNeeded" or "ConfigurationAndSWHardeningNeeded" (anything
+ * else is VOUCH_ERR_INVALID_ARGUMENT).  By default only "UpToDate" passes
+ * and these are VOUCH_ERR_TCB_NEEDS_POLICY; OutOfDate, Revoked and
+ * unknown statuses are never accepted.  The advisories are in claim
+ * "tcb.advisories".  `vouch evidence verify --policy` calls this for what
+ * the policy's accept_tcb_status lists.
+ */
+VOUCH_API enum vouch_err vouch_verify_config_accept_tcb_status(
+    struct vouch_ctx *ctx, struct vouch_verify_config *cfg,
+    const char *status) VOUCH_MUST_CHECK;
+/*
+ * vouch_verify_config_set_event_log gives the TDX CC event log (CCEL) to
+ * replay against the quote's RTMR0-3: a mismatch is
+ * VOUCH_ERR_EVENT_LOG_MISMATCH, a match sets claim "tdx.ccel_replayed".
+ * The |len| bytes at |log| are borrowed and must outlive verification.
+ */
+VOUCH_API enum vouch_err vouch_verify_config_set_event_log(
+    struct vouch_ctx *ctx, struct vouch_verify_config *cfg,
+    const uint8_t *log, size_t len) VOUCH_MUST_CHECK;
 /* vouch_verify_config_insecure_allow_debug accepts debug-mode TEEs. */
 VOUCH_API void vouch_verify_config_insecure_allow_debug(struct vouch_verify_config *cfg);
 /*

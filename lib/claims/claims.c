@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,6 +82,62 @@ static const struct vouch_claim_def claim_defs[] = {
 	{ "snp.author_key_en", VOUCH_CLAIM_BOOL, "SNP AUTHOR_KEY_EN: the ID block carries an author key" },
 	{ "snp.id_key_digest", VOUCH_CLAIM_BYTES, "SNP ID_KEY_DIGEST: SHA-384 of the ID block key (zero without an ID block)" },
 	{ "snp.author_key_digest", VOUCH_CLAIM_BYTES, "SNP AUTHOR_KEY_DIGEST: SHA-384 of the author key (zero unless AUTHOR_KEY_EN)" },
+	/* tdx, sgx: Intel DCAP (docs/tdx.md) */
+	{ "tcb.advisories", VOUCH_CLAIM_STRING, "Intel security advisory IDs of the matched TCB levels, sorted, comma-separated (empty when none)" },
+	{ "dcap.quote_version", VOUCH_CLAIM_INT, "DCAP quote version (3, 4 or 5)" },
+	{ "dcap.qe_svn", VOUCH_CLAIM_INT, "quote header QE_SVN" },
+	{ "dcap.pce_svn", VOUCH_CLAIM_INT, "quote header PCE_SVN" },
+	{ "dcap.qe_isvsvn", VOUCH_CLAIM_INT, "ISVSVN of the quoting enclave's report" },
+	{ "dcap.fmspc", VOUCH_CLAIM_BYTES, "FMSPC from the PCK certificate (6 bytes)" },
+	{ "dcap.pceid", VOUCH_CLAIM_BYTES, "PCE-ID from the PCK certificate (2 bytes)" },
+	{ "dcap.cpusvn", VOUCH_CLAIM_BYTES, "CPUSVN from the PCK certificate (16 bytes)" },
+	{ "dcap.pck_pcesvn", VOUCH_CLAIM_INT, "PCESVN from the PCK certificate" },
+	{ "dcap.sgx_type", VOUCH_CLAIM_INT, "SGX Type from the PCK certificate (0 Standard, 1 Scalable, 2 ScalableWithIntegrity)" },
+	{ "dcap.tcb_date", VOUCH_CLAIM_STRING, "tcbDate of the matched platform TCB level (RFC 3339)" },
+	{ "dcap.tcb_eval_number", VOUCH_CLAIM_INT, "tcbEvaluationDataNumber of the TCB Info used" },
+	{ "dcap.platform_tcb_status", VOUCH_CLAIM_STRING, "status of the matched platform TCB level, before merging" },
+	{ "dcap.qe_tcb_status", VOUCH_CLAIM_STRING, "status of the matched QE identity level" },
+	{ "tdx.mrtd", VOUCH_CLAIM_BYTES, "TDX MRTD: measurement of the initial TD contents" },
+	{ "tdx.rtmr0", VOUCH_CLAIM_BYTES, "TDX RTMR0 (firmware configuration)" },
+	{ "tdx.rtmr1", VOUCH_CLAIM_BYTES, "TDX RTMR1 (OS loader, kernel)" },
+	{ "tdx.rtmr2", VOUCH_CLAIM_BYTES, "TDX RTMR2 (OS, command line, initrd)" },
+	{ "tdx.rtmr3", VOUCH_CLAIM_BYTES, "TDX RTMR3 (runtime, application)" },
+	{ "tdx.mrconfigid", VOUCH_CLAIM_BYTES, "TDX MRCONFIGID: software-defined configuration id" },
+	{ "tdx.mrowner", VOUCH_CLAIM_BYTES, "TDX MROWNER: software-defined owner id" },
+	{ "tdx.mrownerconfig", VOUCH_CLAIM_BYTES, "TDX MROWNERCONFIG: software-defined owner configuration" },
+	{ "tdx.mrseam", VOUCH_CLAIM_BYTES, "TDX MRSEAM: measurement of the TDX module" },
+	{ "tdx.mrsignerseam", VOUCH_CLAIM_BYTES, "TDX MRSIGNERSEAM: signer of the TDX module (zero for Intel's)" },
+	{ "tdx.seam_attributes", VOUCH_CLAIM_INT, "TDX SEAMATTRIBUTES word" },
+	{ "tdx.td_attributes", VOUCH_CLAIM_INT, "TDX TDATTRIBUTES word" },
+	{ "tdx.td_attributes.debug", VOUCH_CLAIM_BOOL, "TDATTRIBUTES bit 0: DEBUG" },
+	{ "tdx.td_attributes.sept_ve_disable", VOUCH_CLAIM_BOOL, "TDATTRIBUTES bit 28: SEPT_VE_DISABLE" },
+	{ "tdx.td_attributes.migratable", VOUCH_CLAIM_BOOL, "TDATTRIBUTES bit 29: MIGRATABLE" },
+	{ "tdx.td_attributes.pks", VOUCH_CLAIM_BOOL, "TDATTRIBUTES bit 30: PKS" },
+	{ "tdx.td_attributes.kl", VOUCH_CLAIM_BOOL, "TDATTRIBUTES bit 31: KL" },
+	{ "tdx.td_attributes.tpa", VOUCH_CLAIM_BOOL, "TDATTRIBUTES bit 62: TPA" },
+	{ "tdx.td_attributes.perfmon", VOUCH_CLAIM_BOOL, "TDATTRIBUTES bit 63: PERFMON" },
+	{ "tdx.xfam", VOUCH_CLAIM_INT, "TDX XFAM: extended features available to the TD" },
+	{ "tdx.tee_tcb_svn", VOUCH_CLAIM_BYTES, "TDX TEE_TCB_SVN (16 bytes)" },
+	{ "tdx.tee_tcb_svn2", VOUCH_CLAIM_BYTES, "TDX 1.5 TEE_TCB_SVN2 (16 bytes)" },
+	{ "tdx.mrservicetd", VOUCH_CLAIM_BYTES, "TDX 1.5 MRSERVICETD" },
+	{ "tdx.module_tcb_status", VOUCH_CLAIM_STRING, "status of the matched TDX module identity level (TDX 1.5 modules)" },
+	{ "tdx.ccel_replayed", VOUCH_CLAIM_BOOL, "the CC event log given was replayed and matched RTMR0-3" },
+	{ "tdx.ccel_events", VOUCH_CLAIM_INT, "number of CC event log entries replayed" },
+	{ "sgx.mrenclave", VOUCH_CLAIM_BYTES, "SGX MRENCLAVE" },
+	{ "sgx.mrsigner", VOUCH_CLAIM_BYTES, "SGX MRSIGNER" },
+	{ "sgx.isv_prod_id", VOUCH_CLAIM_INT, "SGX ISVPRODID" },
+	{ "sgx.isv_svn", VOUCH_CLAIM_INT, "SGX ISVSVN" },
+	{ "sgx.attributes", VOUCH_CLAIM_BYTES, "SGX ATTRIBUTES (FLAGS || XFRM, 16 bytes)" },
+	{ "sgx.attributes.debug", VOUCH_CLAIM_BOOL, "SGX ATTRIBUTES.DEBUG" },
+	{ "sgx.attributes.mode64bit", VOUCH_CLAIM_BOOL, "SGX ATTRIBUTES.MODE64BIT" },
+	{ "sgx.attributes.provision_key", VOUCH_CLAIM_BOOL, "SGX ATTRIBUTES.PROVISIONKEY" },
+	{ "sgx.attributes.kss", VOUCH_CLAIM_BOOL, "SGX ATTRIBUTES.KSS" },
+	{ "sgx.miscselect", VOUCH_CLAIM_INT, "SGX MISCSELECT" },
+	{ "sgx.cpusvn", VOUCH_CLAIM_BYTES, "SGX CPUSVN of the enclave report" },
+	{ "sgx.config_id", VOUCH_CLAIM_BYTES, "SGX CONFIGID" },
+	{ "sgx.config_svn", VOUCH_CLAIM_INT, "SGX CONFIGSVN" },
+	{ "sgx.isv_ext_prod_id", VOUCH_CLAIM_BYTES, "SGX ISVEXTPRODID" },
+	{ "sgx.isv_family_id", VOUCH_CLAIM_BYTES, "SGX ISVFAMILYID" },
 };
 
 struct claim {
@@ -102,17 +159,41 @@ struct vouch_claims {
 	size_t		 cap;
 };
 
-const struct vouch_claim_def *
-vouch_claim_def_find(const char *name)
+#define CLAIM_DEFS	(sizeof(claim_defs) / sizeof(claim_defs[0]))
+
+/* The table sorted by name, built once, for bsearch. */
+static const struct vouch_claim_def *claim_index[CLAIM_DEFS];
+static pthread_once_t claim_index_once = PTHREAD_ONCE_INIT;
+
+static int
+def_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct vouch_claim_def *const *)a)->name,
+	    (*(const struct vouch_claim_def *const *)b)->name);
+}
+
+static void
+claim_index_build(void)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(claim_defs) / sizeof(claim_defs[0]); i++) {
-		if (strcmp(claim_defs[i].name, name) == 0) {
-			return &claim_defs[i];
-		}
+	for (i = 0; i < CLAIM_DEFS; i++) {
+		claim_index[i] = &claim_defs[i];
 	}
-	return NULL;
+	qsort(claim_index, CLAIM_DEFS, sizeof(claim_index[0]), def_cmp);
+}
+
+const struct vouch_claim_def *
+vouch_claim_def_find(const char *name)
+{
+	struct vouch_claim_def key = { name, VOUCH_CLAIM_BOOL, NULL };
+	const struct vouch_claim_def *kp = &key;
+	const struct vouch_claim_def *const *hit;
+
+	(void)pthread_once(&claim_index_once, claim_index_build);
+	hit = bsearch(&kp, claim_index, CLAIM_DEFS, sizeof(claim_index[0]),
+	    def_cmp);
+	return hit != NULL ? *hit : NULL;
 }
 
 const struct vouch_claim_def *

@@ -4,17 +4,22 @@
 #include <time.h>
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "bs/bs.h"
 #include "bs/json.h"
 #include "crypto/crypto.h"
+#include "platform/dcap.h"
 #include "platform/platform.h"
 
 /* Every built-in platform, one line each. */
 static const struct vouch_platform *const platforms[] = {
 	&vouch_platform_sim,
 	&vouch_platform_snp,
+	&vouch_platform_tdx,
+	&vouch_platform_sgx,
 };
 
 /* Names the CLI accepts; those without a table above are not built yet. */
@@ -71,18 +76,19 @@ vouch_endorsement_kind(const uint8_t *buf, size_t len)
 	X509_CRL *crl;
 	size_t i = 0;
 
-	if (memmem(buf, len, pem_cert, sizeof(pem_cert) - 1) != NULL) {
-		return VOUCH_ENDORSEMENT_CERT;
-	}
-	if (memmem(buf, len, pem_crl, sizeof(pem_crl) - 1) != NULL) {
-		return VOUCH_ENDORSEMENT_CRL;
-	}
+	/* JSON first: collateral bundles carry PEM text inside strings. */
 	while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' ||
 	    buf[i] == '\t')) {
 		i++;
 	}
 	if (i < len && (buf[i] == '{' || buf[i] == '[')) {
 		return VOUCH_ENDORSEMENT_JSON;
+	}
+	if (memmem(buf, len, pem_cert, sizeof(pem_cert) - 1) != NULL) {
+		return VOUCH_ENDORSEMENT_CERT;
+	}
+	if (memmem(buf, len, pem_crl, sizeof(pem_crl) - 1) != NULL) {
+		return VOUCH_ENDORSEMENT_CRL;
 	}
 	if (len > 0 && buf[0] == 0x30 && len <= INT32_MAX) {
 		x = d2i_X509(NULL, &p, (long)len);
@@ -110,6 +116,9 @@ cache_clear(struct vouch_chain_cache *c)
 
 	for (i = 0; c != NULL && i < VOUCH_CHAIN_CACHE_SLOTS; i++) {
 		X509_free(c->e[i].leaf);
+		if (c->e[i].extra_free != NULL) {
+			c->e[i].extra_free(c->e[i].extra);
+		}
 		memset(&c->e[i], 0, sizeof(c->e[i]));
 	}
 }
@@ -119,16 +128,16 @@ asn1_time_unix(const ASN1_TIME *t)
 {
 	struct tm tm;
 
-	if (ASN1_TIME_to_tm(t, &tm) != 1) {
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1) {
 		return -1;
 	}
 	return (int64_t)timegm(&tm);
 }
 
 bool
-vouch_chain_cache_get(const struct vouch_verify_config *cfg,
+vouch_chain_cache_get_ex(const struct vouch_verify_config *cfg,
     const uint8_t key[32], int64_t now, X509 **out_leaf,
-    uint8_t out_root_id[32])
+    uint8_t out_root_id[32], void **extra)
 {
 	struct vouch_chain_cache_entry *e;
 	size_t i;
@@ -140,50 +149,81 @@ vouch_chain_cache_get(const struct vouch_verify_config *cfg,
 		    X509_up_ref(e->leaf) == 1) {
 			*out_leaf = e->leaf;
 			memcpy(out_root_id, e->root_id, 32);
+			if (extra != NULL) {
+				*extra = e->extra;
+			}
 			return true;
 		}
 	}
 	return false;
 }
 
+bool
+vouch_chain_cache_get(const struct vouch_verify_config *cfg,
+    const uint8_t key[32], int64_t now, X509 **out_leaf,
+    uint8_t out_root_id[32])
+{
+	return vouch_chain_cache_get_ex(cfg, key, now, out_leaf, out_root_id,
+	    NULL);
+}
+
 void
-vouch_chain_cache_put(const struct vouch_verify_config *cfg,
-    const uint8_t key[32], STACK_OF(X509) *chain, const uint8_t root_id[32])
+vouch_chain_cache_put_ex(const struct vouch_verify_config *cfg,
+    const uint8_t key[32], STACK_OF(X509) *chain, const uint8_t root_id[32],
+    int64_t nb, int64_t na, void *extra, void (*extra_free)(void *))
 {
 	struct vouch_chain_cache_entry *e;
-	int64_t nb = INT64_MIN, na = INT64_MAX, t;
+	int64_t t;
 	X509 *x;
 	int i;
 
 	if (cfg->cache == NULL || sk_X509_num(chain) < 1) {
-		return;
+		goto drop;
 	}
 	for (i = 0; i < sk_X509_num(chain); i++) {
 		x = sk_X509_value(chain, i);
 		t = asn1_time_unix(X509_get0_notBefore(x));
 		if (t < 0) {
-			return;
+			goto drop;
 		}
 		nb = t > nb ? t : nb;
 		t = asn1_time_unix(X509_get0_notAfter(x));
 		if (t < 0) {
-			return;
+			goto drop;
 		}
 		na = t < na ? t : na;
 	}
 	x = sk_X509_value(chain, 0);
 	if (X509_up_ref(x) != 1) {
-		return;
+		goto drop;
 	}
 	e = &cfg->cache->e[cfg->cache->next];
 	cfg->cache->next = (cfg->cache->next + 1) % VOUCH_CHAIN_CACHE_SLOTS;
 	X509_free(e->leaf);
+	if (e->extra_free != NULL) {
+		e->extra_free(e->extra);
+	}
 	e->used = true;
 	memcpy(e->key, key, 32);
 	e->leaf = x;
 	memcpy(e->root_id, root_id, 32);
 	e->not_before = nb;
 	e->not_after = na;
+	e->extra = extra;
+	e->extra_free = extra_free;
+	return;
+ drop:
+	if (extra_free != NULL) {
+		extra_free(extra);
+	}
+}
+
+void
+vouch_chain_cache_put(const struct vouch_verify_config *cfg,
+    const uint8_t key[32], STACK_OF(X509) *chain, const uint8_t root_id[32])
+{
+	vouch_chain_cache_put_ex(cfg, key, chain, root_id, INT64_MIN,
+	    INT64_MAX, NULL, NULL);
 }
 
 struct vouch_verify_config *
@@ -222,6 +262,7 @@ vouch_verify_config_free(struct vouch_verify_config *cfg)
 	vouch_wipe(cfg->report_data, sizeof(cfg->report_data));
 	free(cfg->collateral_dir);
 	free(cfg->snp_kds_url);
+	free(cfg->dcap_pcs_url);
 	free(cfg);
 }
 
@@ -259,6 +300,27 @@ vouch_verify_config_add_trust_anchor(struct vouch_ctx *ctx,
 	return vouch_certs_parse(ctx, buf, len, cfg->anchors);
 }
 
+bool
+vouch_digest_chain(uint8_t d[32], const uint8_t *p, size_t n)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	uint8_t len[8];
+	unsigned int out = 0;
+	size_t i;
+	bool ok;
+
+	for (i = 0; i < 8; i++) {
+		len[i] = (uint8_t)((uint64_t)n >> (56 - 8 * i));
+	}
+	ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(md, d, 32) == 1 &&
+	    EVP_DigestUpdate(md, len, sizeof(len)) == 1 &&
+	    EVP_DigestUpdate(md, p, n) == 1 &&
+	    EVP_DigestFinal_ex(md, d, &out) == 1 && out == 32;
+	EVP_MD_CTX_free(md);
+	return ok;
+}
+
 enum vouch_err
 vouch_verify_config_add_endorsement(struct vouch_ctx *ctx,
     struct vouch_verify_config *cfg, const uint8_t *buf, size_t len)
@@ -284,6 +346,12 @@ vouch_verify_config_add_endorsement(struct vouch_ctx *ctx,
 	}
 	memcpy(b->p, buf, len);
 	b->n = len;
+	if (!vouch_digest_chain(cfg->endorsements_digest, b->p, b->n)) {
+		free(b->p);
+		b->p = NULL;
+		b->n = 0;
+		return vouch_fail(ctx, VOUCH_ERR_CRYPTO, "SHA-256");
+	}
 	cfg->n_endorsements++;
 	return VOUCH_OK;
 }
@@ -330,12 +398,14 @@ vouch_verify_config_enable_fetch(struct vouch_ctx *ctx,
 	size_t n, i;
 	char *copy;
 
-	if (platform == NULL || strcmp(platform, "snp") != 0) {
+	if (platform == NULL || (strcmp(platform, "snp") != 0 &&
+	    strcmp(platform, "tdx") != 0 && strcmp(platform, "sgx") != 0)) {
 		return vouch_fail(ctx, VOUCH_ERR_UNSUPPORTED_PLATFORM,
-		    "collateral fetching exists for snp only");
+		    "collateral fetching exists for snp, tdx and sgx only");
 	}
 	if (url == NULL) {
-		url = "https://kdsintf.amd.com";
+		url = strcmp(platform, "snp") == 0 ? "https://kdsintf.amd.com" :
+		    "https://api.trustedservices.intel.com";
 	}
 	n = strlen(url);
 	if ((strncmp(url, "https://", 8) != 0 &&
@@ -359,8 +429,53 @@ vouch_verify_config_enable_fetch(struct vouch_ctx *ctx,
 	if (copy == NULL) {
 		return vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
 	}
-	free(cfg->snp_kds_url);
-	cfg->snp_kds_url = copy;
+	if (strcmp(platform, "snp") == 0) {
+		free(cfg->snp_kds_url);
+		cfg->snp_kds_url = copy;
+	} else {
+		free(cfg->dcap_pcs_url);
+		cfg->dcap_pcs_url = copy;
+	}
+	return VOUCH_OK;
+}
+
+enum vouch_err
+vouch_verify_config_accept_tcb_status(struct vouch_ctx *ctx,
+    struct vouch_verify_config *cfg, const char *status)
+{
+	static const struct {
+		const char		*name;
+		enum dcap_tcb_status	 st;
+	} acceptable[] = {
+		{ "SWHardeningNeeded", DCAP_TCB_SW_HARDENING_NEEDED },
+		{ "ConfigurationNeeded", DCAP_TCB_CONFIGURATION_NEEDED },
+		{ "ConfigurationAndSWHardeningNeeded",
+		    DCAP_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED },
+	};
+	size_t i;
+
+	for (i = 0; status != NULL &&
+	    i < sizeof(acceptable) / sizeof(acceptable[0]); i++) {
+		if (strcmp(status, acceptable[i].name) == 0) {
+			cfg->dcap_allow_status |= 1u << acceptable[i].st;
+			return VOUCH_OK;
+		}
+	}
+	return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+	    "TCB status: one of SWHardeningNeeded, ConfigurationNeeded, "
+	    "ConfigurationAndSWHardeningNeeded");
+}
+
+enum vouch_err
+vouch_verify_config_set_event_log(struct vouch_ctx *ctx,
+    struct vouch_verify_config *cfg, const uint8_t *log, size_t len)
+{
+	if (log == NULL || len == 0) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "event log: empty");
+	}
+	cfg->event_log = log;
+	cfg->event_log_len = len;
 	return VOUCH_OK;
 }
 
@@ -562,4 +677,116 @@ vouch_result_to_json(const struct vouch_result *r)
 	json_decref(un);
 	json_decref(o);
 	return s;
+}
+
+X509_CRL *
+vouch_crl_parse(const uint8_t *buf, size_t len)
+{
+	static const char pem[] = "-----BEGIN X509 CRL-----";
+	const uint8_t *p = buf;
+	X509_CRL *crl = NULL;
+	BIO *bio;
+
+	if (len == 0 || len > INT32_MAX) {
+		return NULL;
+	}
+	if (memmem(buf, len, pem, sizeof(pem) - 1) != NULL) {
+		bio = BIO_new_mem_buf(buf, (int)len);
+		if (bio != NULL) {
+			crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL);
+			BIO_free(bio);
+		}
+		ERR_clear_error();
+		return crl;
+	}
+	crl = d2i_X509_CRL(NULL, &p, (long)len);
+	if (crl != NULL && p != buf + len) {
+		X509_CRL_free(crl);
+		crl = NULL;
+	}
+	ERR_clear_error();
+	return crl;
+}
+
+enum vouch_err
+vouch_check_revocation(struct vouch_ctx *ctx, const struct vouch_crl_ref *crls,
+    size_t ncrls, X509 *ark, X509 *const *certs, size_t n, int64_t now,
+    const char *who, int64_t *win_nb, int64_t *win_na)
+{
+	enum vouch_err rv = VOUCH_ERR_CRL_MISSING;
+	X509_CRL *crl = NULL;
+	X509_REVOKED *entry;
+	EVP_PKEY *ark_key = X509_get0_pubkey(ark);
+	int64_t this_update, next_update;
+	size_t i, j, n_valid = 0, n_stale = 0;
+
+	if (ark_key == NULL) {
+		return vouch_fail(ctx, VOUCH_ERR_INTERNAL, "%s CRL: issuer key", who);
+	}
+	for (i = 0; i < ncrls; i++) {
+		X509_CRL_free(crl);
+		crl = vouch_crl_parse(crls[i].p, crls[i].n);
+		if (crl == NULL) {
+			rv = vouch_fail(ctx, VOUCH_ERR_BAD_DER,
+			    "%s CRL: list %zu is not a readable CRL", who, i);
+			goto out;
+		}
+		/* Only a list issued and signed by |ark| (the issuer) counts. */
+		if (X509_NAME_cmp(X509_CRL_get_issuer(crl),
+		    X509_get_subject_name(ark)) != 0 ||
+		    X509_CRL_verify(crl, ark_key) != 1) {
+			ERR_clear_error();
+			continue;
+		}
+		/* An unknown critical extension makes the list unusable. */
+		if (X509_CRL_get_ext_by_critical(crl, 1, -1) >= 0) {
+			continue;
+		}
+		this_update = asn1_time_unix(X509_CRL_get0_lastUpdate(crl));
+		next_update = asn1_time_unix(X509_CRL_get0_nextUpdate(crl));
+		if (this_update < 0 || next_update < 0 || now < this_update ||
+		    now >= next_update) {
+			n_stale++;
+			continue;
+		}
+		n_valid++;
+		if (win_nb != NULL && this_update > *win_nb) {
+			*win_nb = this_update;
+		}
+		if (win_na != NULL && next_update - 1 < *win_na) {
+			*win_na = next_update - 1;
+		}
+		/*
+		 * Serial numbers are unique per issuer, so the list speaks
+		 * only for certificates its issuer issued.
+		 */
+		for (j = 0; j < n; j++) {
+			if (X509_NAME_cmp(X509_get_issuer_name(certs[j]),
+			    X509_get_subject_name(ark)) != 0) {
+				continue;
+			}
+			entry = NULL;
+			if (X509_CRL_get0_by_serial(crl, &entry,
+			    X509_get0_serialNumber(certs[j])) > 0) {
+				rv = vouch_fail(ctx, VOUCH_ERR_CERT_REVOKED,
+				    "%s CRL: certificate %zu of the chain is "
+				    "revoked", who, j);
+				goto out;
+			}
+		}
+	}
+	if (n_valid > 0) {
+		rv = VOUCH_OK;
+	} else if (n_stale > 0) {
+		rv = vouch_fail(ctx, VOUCH_ERR_CRL_EXPIRED,
+		    "%s CRL is not in force at the verification "
+		    "time", who);
+	} else {
+		rv = vouch_fail(ctx, VOUCH_ERR_CRL_MISSING,
+		    "%s CRL: none signed by the issuer among the "
+		    "collateral", who);
+	}
+ out:
+	X509_CRL_free(crl);
+	return rv;
 }

@@ -41,6 +41,9 @@ struct vouch_chain_cache_entry {
 	uint8_t		 root_id[32];	/* SHA-256 of the anchor's SPKI */
 	int64_t		 not_before;	/* latest notBefore in the chain */
 	int64_t		 not_after;	/* earliest notAfter in the chain */
+	/* What the platform derived from the verified chain, or NULL. */
+	void		*extra;
+	void		(*extra_free)(void *);
 };
 struct vouch_chain_cache {
 	struct vouch_chain_cache_entry	e[VOUCH_CHAIN_CACHE_SLOTS];
@@ -52,6 +55,13 @@ struct vouch_verify_config {
 	STACK_OF(X509)			*anchors;
 	struct vouch_blob		 endorsements[VOUCH_VERIFY_MAX_ITEMS];
 	size_t				 n_endorsements;
+	/*
+	 * SHA-256 chained over the endorsements in order (each: the previous
+	 * value, u64be length, bytes; 32 zero bytes before the first), kept
+	 * by vouch_verify_config_add_endorsement: what the platforms' chain
+	 * cache keys name the endorsement set by.
+	 */
+	uint8_t				 endorsements_digest[32];
 	uint8_t				 report_data[VOUCH_REPORT_DATA_BYTES];
 	bool				 has_report_data;
 	bool				 allow_debug;
@@ -61,6 +71,13 @@ struct vouch_verify_config {
 	struct vouch_chain_cache	*cache;		/* mutable; see above */
 	char				*collateral_dir;	/* NULL: no cache */
 	char				*snp_kds_url;	/* NULL: never fetch */
+	char				*dcap_pcs_url;	/* NULL: never fetch (tdx, sgx) */
+	/* TDX: the CC event log to replay against the RTMRs (not owned). */
+	const uint8_t			*event_log;
+	size_t				 event_log_len;
+	/* TDX/SGX TCB statuses beyond UpToDate the caller accepts (bitmask
+	 * of 1 << enum dcap_tcb_status); advisories become claims. */
+	unsigned			 dcap_allow_status;
 };
 
 /* Longest collateral service base URL (vouch_verify_config_enable_fetch). */
@@ -77,6 +94,22 @@ bool	vouch_chain_cache_get(const struct vouch_verify_config *cfg,
 void	vouch_chain_cache_put(const struct vouch_verify_config *cfg,
 	    const uint8_t key[32], STACK_OF(X509) *chain,
 	    const uint8_t root_id[32]);
+/*
+ * The same with the window further narrowed to [nb, na] (the revocation
+ * lists the verdict relied on) and the platform's |extra| data, which the
+ * cache owns from then on (freed with |extra_free|, also on failure).
+ */
+void	vouch_chain_cache_put_ex(const struct vouch_verify_config *cfg,
+	    const uint8_t key[32], STACK_OF(X509) *chain,
+	    const uint8_t root_id[32], int64_t nb, int64_t na, void *extra,
+	    void (*extra_free)(void *));
+/* vouch_chain_cache_get, and the entry's |extra| (borrowed) in *extra. */
+bool	vouch_chain_cache_get_ex(const struct vouch_verify_config *cfg,
+	    const uint8_t key[32], int64_t now, X509 **out_leaf,
+	    uint8_t out_root_id[32], void **extra);
+
+/* d = SHA-256(d || u64be(n) || p[0..n)), the chaining step above. */
+bool	vouch_digest_chain(uint8_t d[32], const uint8_t *p, size_t n);
 
 /* Checks a result lists as not performed; rendered in the output. */
 #define VOUCH_RESULT_MAX_NOTES	8
@@ -125,7 +158,33 @@ enum vouch_endorsement_kind {
 };
 enum vouch_endorsement_kind vouch_endorsement_kind(const uint8_t *buf, size_t len);
 
+/* A view of one CRL (PEM or DER) that outlives its use. */
+struct vouch_crl_ref {
+	const uint8_t	*p;
+	size_t		 n;
+};
+/* Parse a DER or PEM CRL of exactly |len| bytes; NULL if it is not one. */
+X509_CRL	*vouch_crl_parse(const uint8_t *buf, size_t len);
+/*
+ * vouch_check_revocation looks among the |ncrls| CRLs at |crls| for one
+ * issued and signed by |issuer| and in force at |now| (thisUpdate <= now
+ * < nextUpdate, no unknown critical extension), and fails with
+ * VOUCH_ERR_CERT_REVOKED if it lists any of the |n| |certs| that |issuer|
+ * issued.  No such CRL: VOUCH_ERR_CRL_EXPIRED if one by |issuer| exists
+ * but is stale, future-dated or lacks nextUpdate, else
+ * VOUCH_ERR_CRL_MISSING.  A CRL that does not parse is VOUCH_ERR_BAD_DER.
+ * |who| starts the messages ("snp: the ARK's").  When given, [*win_nb,
+ * *win_na] is narrowed to the instants at which every list in force now
+ * is still in force (what a cached verdict may rely on).
+ */
+enum vouch_err	vouch_check_revocation(struct vouch_ctx *ctx,
+		    const struct vouch_crl_ref *crls, size_t ncrls, X509 *issuer,
+		    X509 *const *certs, size_t n, int64_t now, const char *who,
+		    int64_t *win_nb, int64_t *win_na) VOUCH_MUST_CHECK;
+
 extern const struct vouch_platform vouch_platform_sim;
 extern const struct vouch_platform vouch_platform_snp;
+extern const struct vouch_platform vouch_platform_tdx;
+extern const struct vouch_platform vouch_platform_sgx;
 
 #endif

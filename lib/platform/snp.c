@@ -27,6 +27,7 @@
 #include "bs/bs.h"
 #include "bs/json.h"
 #include "crypto/crypto.h"
+#include "crypto/p384.h"
 #include "platform/platform.h"
 #include "platform/snp.h"
 #include "platform/snp_certs.h"
@@ -468,89 +469,22 @@ subject_cn(X509 *x, char *out, int cap)
 	return n > 0 && n < cap;
 }
 
-static int64_t
-asn1_time_unix(const ASN1_TIME *t)
-{
-	struct tm tm;
-
-	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1) {
-		return -1;
-	}
-	return (int64_t)timegm(&tm);
-}
-
 enum vouch_err
 snp_check_revocation(struct vouch_ctx *ctx, const struct snp_crl_ref *crls,
     size_t ncrls, X509 *ark, X509 *const *certs, size_t n, int64_t now)
 {
-	enum vouch_err rv = VOUCH_ERR_CRL_MISSING;
-	X509_CRL *crl = NULL;
-	X509_REVOKED *entry;
-	EVP_PKEY *ark_key = X509_get0_pubkey(ark);
-	int64_t this_update, next_update;
-	size_t i, j, n_valid = 0, n_stale = 0;
+	struct vouch_crl_ref refs[SNP_MAX_CRLS];
+	size_t i;
 
-	if (ark_key == NULL) {
-		return vouch_fail(ctx, VOUCH_ERR_INTERNAL, "snp: ARK key");
+	if (ncrls > SNP_MAX_CRLS) {
+		return vouch_fail(ctx, VOUCH_ERR_TOO_LARGE, "snp: too many CRLs");
 	}
 	for (i = 0; i < ncrls; i++) {
-		X509_CRL_free(crl);
-		crl = snp_crl_parse(crls[i].p, crls[i].n);
-		if (crl == NULL) {
-			rv = vouch_fail(ctx, VOUCH_ERR_BAD_DER,
-			    "snp: CRL %zu is not a readable CRL", i);
-			goto out;
-		}
-		/* Only a list issued and signed by the pinned ARK counts. */
-		if (X509_NAME_cmp(X509_CRL_get_issuer(crl),
-		    X509_get_subject_name(ark)) != 0 ||
-		    X509_CRL_verify(crl, ark_key) != 1) {
-			ERR_clear_error();
-			continue;
-		}
-		/* An unknown critical extension makes the list unusable. */
-		if (X509_CRL_get_ext_by_critical(crl, 1, -1) >= 0) {
-			continue;
-		}
-		this_update = asn1_time_unix(X509_CRL_get0_lastUpdate(crl));
-		next_update = asn1_time_unix(X509_CRL_get0_nextUpdate(crl));
-		if (this_update < 0 || next_update < 0 || now < this_update ||
-		    now >= next_update) {
-			n_stale++;
-			continue;
-		}
-		n_valid++;
-		/*
-		 * Serial numbers are unique per issuer, so the ARK's list
-		 * speaks only for certificates the ARK issued (ASK, ASVK).
-		 */
-		for (j = 0; j < n; j++) {
-			if (X509_NAME_cmp(X509_get_issuer_name(certs[j]),
-			    X509_get_subject_name(ark)) != 0) {
-				continue;
-			}
-			entry = NULL;
-			if (X509_CRL_get0_by_serial(crl, &entry,
-			    X509_get0_serialNumber(certs[j])) > 0) {
-				rv = vouch_fail(ctx, VOUCH_ERR_CERT_REVOKED,
-				    "snp: certificate at depth %zu is on the "
-				    "ARK's revocation list", j);
-				goto out;
-			}
-		}
+		refs[i].p = crls[i].p;
+		refs[i].n = crls[i].n;
 	}
-	if (n_valid > 0) {
-		rv = VOUCH_OK;
-	} else if (n_stale > 0) {
-		rv = vouch_fail(ctx, VOUCH_ERR_CRL_EXPIRED,
-		    "snp: the ARK's CRL is not in force at the verification time");
-	} else {
-		rv = vouch_fail(ctx, VOUCH_ERR_CRL_MISSING,
-		    "snp: no CRL signed by the pinned ARK among the collateral");
-	}
- out:
-	X509_CRL_free(crl);
-	return rv;
+	return vouch_check_revocation(ctx, refs, ncrls, ark, certs, n, now,
+	    "snp: the ARK's", NULL, NULL);
 }
 
 /*
@@ -615,17 +549,80 @@ collect_certs(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	return VOUCH_OK;
 }
 
+/* The report signature (checklist #3), on nettle (crypto/p384.h). */
 static bool
 p384_verify(struct vouch_ctx *ctx, X509 *x, const uint8_t *report,
     const uint8_t sig[VOUCH_P384_SIG_BYTES])
 {
 	EVP_PKEY *pub = X509_get0_pubkey(x);
+	struct vouch_p384_key *k = NULL;
+	bool ok;
 
-	if (pub == NULL || !vouch_key_is_p384(pub)) {
+	if (pub == NULL || !vouch_key_is_p384(pub) ||
+	    vouch_p384_key_from_pkey(ctx, pub, &k) != VOUCH_OK) {
 		return false;
 	}
-	return vouch_ecdsa_verify_raw(ctx, pub, report, SNP_REPORT_SIGNED_LEN,
-	    sig, VOUCH_P384_SIG_BYTES) == VOUCH_OK;
+	ok = vouch_p384_verify(k, report, SNP_REPORT_SIGNED_LEN, sig);
+	vouch_p384_key_free(k);
+	return ok;
+}
+
+/*
+ * What a validated chain leaves in the chain cache (platform.h): the
+ * leaf's key for nettle, the product of the pinned ARK, VCEK or VLEK.
+ * The entry's window is that of the chain and of the CRLs it was
+ * checked against, so a warm verification skips parsing, the chain and
+ * revocation and costs one nettle verify (docs/snp.md).
+ */
+struct snp_chain_extra {
+	struct vouch_p384_key	*key;
+	enum snp_product	 product;
+	bool			 vlek;
+};
+
+static void
+snp_chain_extra_free(void *p)
+{
+	struct snp_chain_extra *e = p;
+
+	if (e != NULL) {
+		vouch_p384_key_free(e->key);
+		free(e);
+	}
+}
+
+/*
+ * The cache key: everything the chain verdict depends on besides the
+ * time — the endorsements, the evidence's certificate table, the signing
+ * key kind and whether revocation is checked.
+ */
+static bool
+snp_chain_key(const struct vouch_verify_config *cfg, const uint8_t *buf,
+    size_t len, bool vlek, uint8_t key[VOUCH_SHA256_BYTES])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	uint8_t hdr[1];
+	unsigned int n = 0;
+	bool ok;
+
+	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(md);
+		return false;
+	}
+	hdr[0] = (uint8_t)((cfg->skip_revocation ? 1 : 0) | (vlek ? 2 : 0));
+	(void)EVP_DigestUpdate(md, "vouch-snp-chain-v1", 18);
+	(void)EVP_DigestUpdate(md, hdr, 1);
+	(void)EVP_DigestUpdate(md, cfg->endorsements_digest,
+	    sizeof(cfg->endorsements_digest));
+	(void)EVP_DigestUpdate(md, "table", 5);
+	if (len > SNP_REPORT_LEN) {
+		(void)EVP_DigestUpdate(md, buf + SNP_REPORT_LEN,
+		    len - SNP_REPORT_LEN);
+	}
+	n = 0;
+	ok = EVP_DigestFinal_ex(md, key, &n) == 1 && n == VOUCH_SHA256_BYTES;
+	EVP_MD_CTX_free(md);
+	return ok;
 }
 
 static bool
@@ -1188,6 +1185,22 @@ have_chain(struct vouch_ctx *ctx, STACK_OF(X509) *all, const char *want_cn)
 	return ark && ask;
 }
 
+/* snp_check_revocation over |coll|, narrowing the cache window. */
+static enum vouch_err
+snp_revocation(struct vouch_ctx *ctx, const struct snp_collateral *coll,
+    X509 *ark, X509 *const *certs, int64_t now, int64_t *nb, int64_t *na)
+{
+	struct vouch_crl_ref refs[SNP_MAX_CRLS];
+	size_t i;
+
+	for (i = 0; i < coll->ncrls; i++) {
+		refs[i].p = coll->crls[i].p;
+		refs[i].n = coll->crls[i].n;
+	}
+	return vouch_check_revocation(ctx, refs, coll->ncrls, ark, certs, 2,
+	    now, "snp: the ARK's", nb, na);
+}
+
 static enum vouch_err
 snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
     const uint8_t *buf, size_t len, struct vouch_result *res)
@@ -1202,9 +1215,12 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	uint8_t sig[VOUCH_P384_SIG_BYTES], id[VOUCH_SHA256_BYTES];
 	uint8_t root_id[VOUCH_SHA256_BYTES];
 	enum snp_product product, named;
+	struct snp_chain_extra *ce = NULL;
+	uint8_t ckey[VOUCH_SHA256_BYTES];
 	char want[64];
-	int64_t now = vouch_ctx_now(ctx);
-	bool vlek, provisional = false;
+	int64_t now = vouch_ctx_now(ctx), win_nb = INT64_MIN, win_na = INT64_MAX;
+	bool vlek, provisional = false, leaf_owned = false, have_key;
+	void *extra = NULL;
 	int i;
 
 	/* 1. Parse strictly (checklist #1, #2), and the table if any. */
@@ -1220,6 +1236,27 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	rv = snp_collateral_init(ctx, &coll);
 	if (rv != VOUCH_OK) {
 		return rv;
+	}
+	/*
+	 * A chain that validated (with its CRLs) for the same collateral and
+	 * is still inside its window: only the signature is left to check.
+	 * If it does not verify, the full path below says why.
+	 */
+	have_key = snp_chain_key(cfg, buf, len, vlek, ckey);
+	if (have_key &&
+	    vouch_chain_cache_get_ex(cfg, ckey, now, &leaf, root_id, &extra)) {
+		ce = extra;
+		if (ce != NULL && ce->vlek == vlek &&
+		    vouch_p384_verify(ce->key, buf, SNP_REPORT_SIGNED_LEN, sig)) {
+			leaf_owned = true;
+			product = ce->product;
+			if (cfg->skip_revocation) {
+				vouch_result_note_unchecked(res, "revocation");
+			}
+			goto bound;
+		}
+		X509_free(leaf);
+		leaf = NULL;
 	}
 	untrusted = sk_X509_new_null();
 	arks = sk_X509_new_null();
@@ -1340,8 +1377,8 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	} else {
 		check[0] = sk_X509_value(chain, 1);
 		check[1] = leaf;
-		rv = snp_check_revocation(ctx, coll.crls, coll.ncrls,
-		    sk_X509_value(chain, 2), check, 2, now);
+		rv = snp_revocation(ctx, &coll, sk_X509_value(chain, 2), check,
+		    now, &win_nb, &win_na);
 		if ((rv == VOUCH_ERR_CRL_MISSING || rv == VOUCH_ERR_CRL_EXPIRED) &&
 		    snp_kds_configured(cfg)) {
 			rv2 = snp_kds_crl(ctx, cfg, product, vlek, now, &coll);
@@ -1351,14 +1388,28 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 				goto out;
 			}
 			/* Again, with whatever the lookup added. */
-			rv = snp_check_revocation(ctx, coll.crls, coll.ncrls,
-			    sk_X509_value(chain, 2), check, 2, now);
+			rv = snp_revocation(ctx, &coll, sk_X509_value(chain, 2),
+			    check, now, &win_nb, &win_na);
 		}
 		if (rv != VOUCH_OK) {
 			goto out;
 		}
 	}
 
+	/* Remember the verdict on the chain for the next report. */
+	ce = have_key ? calloc(1, sizeof(*ce)) : NULL;
+	if (ce != NULL && vouch_p384_key_from_pkey(ctx, X509_get0_pubkey(leaf),
+	    &ce->key) == VOUCH_OK) {
+		ce->product = product;
+		ce->vlek = vlek;
+		vouch_chain_cache_put_ex(cfg, ckey, chain, root_id, win_nb,
+		    win_na, ce, snp_chain_extra_free);
+	} else {
+		snp_chain_extra_free(ce);
+	}
+	ce = NULL;
+
+ bound:
 	/* 5. Product, TCB and chip_id against the certificate. */
 	rv = snp_check_cert_binding(ctx, &r, leaf, product, vlek);
 	if (rv != VOUCH_OK) {
@@ -1383,6 +1434,9 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	rv = set_claims(ctx, res->claims, &r, product, vlek, provisional,
 	    root_id);
  out:
+	if (leaf_owned) {
+		X509_free(leaf);
+	}
 	sk_X509_pop_free(chain, X509_free);
 	sk_X509_free(untrusted);
 	sk_X509_free(arks);
@@ -1476,6 +1530,30 @@ snp_show(struct vouch_ctx *ctx, const uint8_t *buf, size_t len, json_t **out)
 	    "chip_id", hex_json(r.chip_id, sizeof(r.chip_id)),
 	    "tcb", tcb,
 	    "signature_r", hex_json(r.sig_r, sizeof(r.sig_r)));
+	/* The rest of the report (firmware versions, v5 mitigation vectors). */
+	if (rep != NULL && (json_object_set_new(rep, "flags",
+	    json_integer((json_int_t)r.flags)) != 0 ||
+	    json_object_set_new(rep, "signature_algo",
+	    json_integer((json_int_t)r.signature_algo)) != 0 ||
+	    json_object_set_new(rep, "report_id_ma", hex_json(r.report_id_ma,
+	    sizeof(r.report_id_ma))) != 0 ||
+	    json_object_set_new(rep, "current_version", json_pack(
+	    "{s:I, s:I, s:I}", "major", (json_int_t)r.current_major,
+	    "minor", (json_int_t)r.current_minor,
+	    "build", (json_int_t)r.current_build)) != 0 ||
+	    json_object_set_new(rep, "committed_version", json_pack(
+	    "{s:I, s:I, s:I}", "major", (json_int_t)r.committed_major,
+	    "minor", (json_int_t)r.committed_minor,
+	    "build", (json_int_t)r.committed_build)) != 0 ||
+	    (r.version >= 5 && (json_object_set_new(rep, "launch_mit_vector",
+	    json_integer((json_int_t)r.launch_mit_vector)) != 0 ||
+	    json_object_set_new(rep, "current_mit_vector",
+	    json_integer((json_int_t)r.current_mit_vector)) != 0)) ||
+	    json_object_set_new(rep, "signature_s", hex_json(r.sig_s,
+	    sizeof(r.sig_s))) != 0)) {
+		json_decref(rep);
+		rep = NULL;
+	}
 	o = json_pack("{s:b, s:s, s:o?, s:o?}", "verified", 0, "platform",
 	    "snp", "report", rep, "certificate_table", certs);
 	if (o == NULL) {

@@ -105,30 +105,7 @@ snp_kds_configured(const struct vouch_verify_config *cfg)
 X509_CRL *
 snp_crl_parse(const uint8_t *buf, size_t len)
 {
-	static const char pem[] = "-----BEGIN X509 CRL-----";
-	const uint8_t *p = buf;
-	X509_CRL *crl = NULL;
-	BIO *bio;
-
-	if (len == 0 || len > INT32_MAX) {
-		return NULL;
-	}
-	if (memmem(buf, len, pem, sizeof(pem) - 1) != NULL) {
-		bio = BIO_new_mem_buf(buf, (int)len);
-		if (bio != NULL) {
-			crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL);
-			BIO_free(bio);
-		}
-		ERR_clear_error();
-		return crl;
-	}
-	crl = d2i_X509_CRL(NULL, &p, (long)len);
-	if (crl != NULL && p != buf + len) {
-		X509_CRL_free(crl);
-		crl = NULL;
-	}
-	ERR_clear_error();
-	return crl;
+	return vouch_crl_parse(buf, len);
 }
 
 static int64_t

@@ -80,6 +80,23 @@ static const char *const pol_platform_names[] = {
 			    sizeof(pol_platform_names[0]))
 #define POL_PLATFORM_SIM	0
 #define POL_PLATFORM_SNP	1
+#define POL_PLATFORM_TDX	2
+#define POL_PLATFORM_SGX	3
+
+/*
+ * Intel DCAP settings, "platforms.tdx" and "platforms.sgx"
+ * (docs/policy.md): the TCB statuses beyond UpToDate the owner accepts
+ * (the values of claim "tcb.status"), the advisories tolerated (claim
+ * "tcb.advisories"), and, for TDX, SEPT_VE_DISABLE.
+ */
+static const char *const pol_dcap_statuses[] = {
+	"SWHardeningNeeded", "ConfigurationNeeded",
+	"ConfigurationAndSWHardeningNeeded",
+};
+#define POL_DCAP_NSTATUS	(sizeof(pol_dcap_statuses) / \
+			    sizeof(pol_dcap_statuses[0]))
+#define POL_DCAP_MAX_ADV	32
+#define POL_DCAP_ADV_MAX	31
 
 /*
  * SEV-SNP settings (docs/policy.md §2.1.1).  Product names are the values
@@ -223,6 +240,14 @@ struct pol_snp {
 	uint8_t	 host_data[POL_SNP_MAX_HOST_DATA][POL_SNP_HOST_DATA_BYTES];
 };
 
+struct pol_dcap {
+	bool	 accept[POL_DCAP_NSTATUS];
+	bool	 has_adv;	/* absent: any advisory */
+	size_t	 nadv;
+	char	 adv[POL_DCAP_MAX_ADV][POL_DCAP_ADV_MAX + 1];
+	bool	 require_sept_ve_disable;
+};
+
 struct pol_release {
 	char	 name[VOUCH_POLICY_NAME_MAX + 1];
 };
@@ -246,6 +271,7 @@ struct vouch_policy {
 	int64_t			 lifetime;
 	struct pol_platform	 platforms[POL_NPLATFORMS];
 	struct pol_snp		 snp;
+	struct pol_dcap		 dcap[2];	/* tdx, sgx */
 	struct pol_release	*releases;
 	size_t			 nreleases;
 	struct pol_meas		*meas;
@@ -1279,6 +1305,85 @@ pol_parse_snp(struct pol_parser *pp, json_t *obj)
 	return VOUCH_OK;
 }
 
+/* "allowed_advisories": distinct IDs such as "INTEL-SA-00615". */
+static enum vouch_err
+pol_parse_dcap_advisories(struct pol_parser *pp, json_t *obj,
+    struct pol_dcap *d)
+{
+	json_t *arr = json_object_get(obj, "allowed_advisories"), *v;
+	const char *s;
+	size_t i, j, cnt, slen, old, old_i;
+
+	d->has_adv = false;
+	d->nadv = 0;
+	if (arr == NULL) {
+		return VOUCH_OK;
+	}
+	old = pol_path_push(&pp->path, "allowed_advisories");
+	if (!json_is_array(arr)) {
+		return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+		    "must be an array of advisory IDs (empty: none allowed)");
+	}
+	cnt = json_array_size(arr);
+	if (cnt > POL_DCAP_MAX_ADV) {
+		return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+		    "at most %d advisory IDs", POL_DCAP_MAX_ADV);
+	}
+	for (i = 0; i < cnt; i++) {
+		old_i = pol_path_push_index(&pp->path, i);
+		v = json_array_get(arr, i);
+		s = json_string_value(v);
+		slen = json_is_string(v) ? json_string_length(v) : 0;
+		if (slen == 0 || slen > POL_DCAP_ADV_MAX) {
+			return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+			    "must be an advisory ID such as \"INTEL-SA-00615\"");
+		}
+		for (j = 0; j < slen; j++) {
+			if (!((s[j] >= 'A' && s[j] <= 'Z') ||
+			    (s[j] >= '0' && s[j] <= '9') || s[j] == '-')) {
+				return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+				    "must be an advisory ID such as "
+				    "\"INTEL-SA-00615\" (A-Z, 0-9, -)");
+			}
+		}
+		for (j = 0; j < d->nadv; j++) {
+			if (strcmp(d->adv[j], s) == 0) {
+				return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
+				    "listed twice");
+			}
+		}
+		memcpy(d->adv[d->nadv], s, slen);
+		d->adv[d->nadv][slen] = '\0';
+		d->nadv++;
+		pol_path_pop(&pp->path, old_i);
+	}
+	pol_path_pop(&pp->path, old);
+	d->has_adv = true;
+	return VOUCH_OK;
+}
+
+static enum vouch_err
+pol_parse_dcap(struct pol_parser *pp, json_t *obj, struct pol_dcap *d,
+    bool tdx)
+{
+	enum vouch_err rv;
+	bool present;
+
+	memset(d, 0, sizeof(*d));
+	rv = pol_get_name_set(pp, obj, "accept_tcb_status", pol_dcap_statuses,
+	    POL_DCAP_NSTATUS, "SWHardeningNeeded, ConfigurationNeeded, "
+	    "ConfigurationAndSWHardeningNeeded", &present, d->accept);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
+	rv = pol_parse_dcap_advisories(pp, obj, d);
+	if (rv != VOUCH_OK || !tdx) {
+		return rv;
+	}
+	return pol_get_bool(pp, obj, "require_sept_ve_disable",
+	    &d->require_sept_ve_disable);
+}
+
 static enum vouch_err
 pol_parse_platforms(struct pol_parser *pp, json_t *obj)
 {
@@ -1292,6 +1397,14 @@ pol_parse_platforms(struct pol_parser *pp, json_t *obj)
 		"min_abi", "platform_info", "required_mitigations", "family_id",
 		"image_id", "min_guest_svn", "id_key_digest",
 		"author_key_digest", "require_id_block", NULL,
+	};
+	static const char *const tdx_keys[] = {
+		"insecure_allow_debug", "accept_tcb_status",
+		"allowed_advisories", "require_sept_ve_disable", NULL,
+	};
+	static const char *const sgx_keys[] = {
+		"insecure_allow_debug", "accept_tcb_status",
+		"allowed_advisories", NULL,
 	};
 	static const char *const other_keys[] = {
 		"insecure_allow_debug", NULL,
@@ -1325,7 +1438,9 @@ pol_parse_platforms(struct pol_parser *pp, json_t *obj)
 			    "must be an object of settings");
 		}
 		rv = pol_check_keys(pp, v, idx == POL_PLATFORM_SIM ? sim_keys :
-		    idx == POL_PLATFORM_SNP ? snp_keys : other_keys);
+		    idx == POL_PLATFORM_SNP ? snp_keys :
+		    idx == POL_PLATFORM_TDX ? tdx_keys :
+		    idx == POL_PLATFORM_SGX ? sgx_keys : other_keys);
 		if (rv != VOUCH_OK) {
 			return rv;
 		}
@@ -1346,6 +1461,14 @@ pol_parse_platforms(struct pol_parser *pp, json_t *obj)
 		}
 		if (idx == POL_PLATFORM_SNP) {
 			rv = pol_parse_snp(pp, v);
+			if (rv != VOUCH_OK) {
+				return rv;
+			}
+		}
+		if (idx == POL_PLATFORM_TDX || idx == POL_PLATFORM_SGX) {
+			rv = pol_parse_dcap(pp, v,
+			    &pp->pol->dcap[idx == POL_PLATFORM_TDX ? 0 : 1],
+			    idx == POL_PLATFORM_TDX);
 			if (rv != VOUCH_OK) {
 				return rv;
 			}
@@ -3073,6 +3196,93 @@ pol_eval_snp(struct pol_eval *ev)
 	return VOUCH_OK;
 }
 
+/*
+ * The DCAP settings: the TCB status, the advisories, SEPT_VE_DISABLE.
+ * The verifier refused OutOfDate, Revoked and unknown statuses already.
+ */
+static enum vouch_err
+pol_eval_dcap(struct pol_eval *ev, int idx)
+{
+	const struct pol_dcap *d = &ev->pol->dcap[idx == POL_PLATFORM_TDX ?
+	    0 : 1];
+	const char *pname = pol_platform_names[idx];
+	char path[VOUCH_EXPLAIN_PATH_MAX], one[POL_DCAP_ADV_MAX + 1];
+	const char *st, *adv, *p, *comma;
+	size_t i, n;
+	int b;
+
+	(void)snprintf(path, sizeof(path), "platforms.%s.accept_tcb_status",
+	    pname);
+	if (!vouch_claims_get_string(ev->claims, "tcb.status", &st)) {
+		pol_eval_first(ev, path, "tcb.status");
+		pol_text_add(&ev->text, "%s: claim tcb.status is missing", path);
+		return VOUCH_ERR_POLICY_DENIED;
+	}
+	if (strcmp(st, "UpToDate") != 0) {
+		for (i = 0; i < POL_DCAP_NSTATUS; i++) {
+			if (strcmp(st, pol_dcap_statuses[i]) == 0) {
+				break;
+			}
+		}
+		if (i == POL_DCAP_NSTATUS || !d->accept[i]) {
+			pol_eval_first(ev, path, "tcb.status");
+			pol_text_add(&ev->text, "%s: claim tcb.status = \"%s\", "
+			    "requires UpToDate%s", path, st, i ==
+			    POL_DCAP_NSTATUS ? "" : " or a status listed here");
+			return i == POL_DCAP_NSTATUS ? VOUCH_ERR_TCB_OUT_OF_DATE :
+			    VOUCH_ERR_TCB_NEEDS_POLICY;
+		}
+	}
+	if (d->has_adv) {
+		(void)snprintf(path, sizeof(path),
+		    "platforms.%s.allowed_advisories", pname);
+		if (!vouch_claims_get_string(ev->claims, "tcb.advisories",
+		    &adv)) {
+			pol_eval_first(ev, path, "tcb.advisories");
+			pol_text_add(&ev->text, "%s: claim tcb.advisories is "
+			    "missing", path);
+			return VOUCH_ERR_POLICY_DENIED;
+		}
+		for (p = adv; *p != '\0'; p = *comma == ',' ? comma + 1 : comma) {
+			comma = strchr(p, ',');
+			if (comma == NULL) {
+				comma = p + strlen(p);
+			}
+			n = (size_t)(comma - p);
+			for (i = 0; i < d->nadv; i++) {
+				if (strlen(d->adv[i]) == n &&
+				    memcmp(d->adv[i], p, n) == 0) {
+					break;
+				}
+			}
+			if (i == d->nadv) {
+				pol_copy(one, sizeof(one), p);
+				if (n < sizeof(one)) {
+					one[n] = '\0';
+				}
+				pol_eval_first(ev, path, "tcb.advisories");
+				pol_text_add(&ev->text, "%s: advisory %s of claim "
+				    "tcb.advisories is not listed", path, one);
+				return VOUCH_ERR_POLICY_DENIED;
+			}
+		}
+	}
+	if (d->require_sept_ve_disable) {
+		(void)snprintf(path, sizeof(path),
+		    "platforms.%s.require_sept_ve_disable", pname);
+		if (!vouch_claims_get_bool(ev->claims,
+		    "tdx.td_attributes.sept_ve_disable", &b) || b == 0) {
+			pol_eval_first(ev, path,
+			    "tdx.td_attributes.sept_ve_disable");
+			pol_text_add(&ev->text, "%s: claim "
+			    "tdx.td_attributes.sept_ve_disable is not true",
+			    path);
+			return VOUCH_ERR_POLICY_DENIED;
+		}
+	}
+	return VOUCH_OK;
+}
+
 /* Step 3 of admission: the settings of the trusted platform |idx|. */
 static enum vouch_err
 pol_eval_platform_settings(struct pol_eval *ev, int idx)
@@ -3086,6 +3296,12 @@ pol_eval_platform_settings(struct pol_eval *ev, int idx)
 
 	if (idx == POL_PLATFORM_SNP) {
 		rv = pol_eval_snp(ev);
+		if (rv != VOUCH_OK) {
+			return rv;
+		}
+	}
+	if (idx == POL_PLATFORM_TDX || idx == POL_PLATFORM_SGX) {
+		rv = pol_eval_dcap(ev, idx);
 		if (rv != VOUCH_OK) {
 			return rv;
 		}
@@ -3270,4 +3486,33 @@ vouch_policy_evaluate_rule(struct vouch_ctx *ctx,
 	pol_text_add(&ev.text, "release rule %s holds (policy version %"
 	    PRId64 ")", rr->name, pol->version);
 	return pol_eval_end(&ev, VOUCH_OK);
+}
+
+bool
+vouch_policy_dcap_accepts(const struct vouch_policy *pol,
+    const char *platform, const char *status)
+{
+	const struct pol_dcap *d;
+	size_t i;
+
+	if (pol == NULL || platform == NULL || status == NULL) {
+		return false;
+	}
+	if (strcmp(platform, "tdx") == 0) {
+		d = &pol->dcap[0];
+	} else if (strcmp(platform, "sgx") == 0) {
+		d = &pol->dcap[1];
+	} else {
+		return false;
+	}
+	if (!pol->platforms[strcmp(platform, "tdx") == 0 ? POL_PLATFORM_TDX :
+	    POL_PLATFORM_SGX].trusted) {
+		return false;
+	}
+	for (i = 0; i < POL_DCAP_NSTATUS; i++) {
+		if (strcmp(status, pol_dcap_statuses[i]) == 0) {
+			return d->accept[i];
+		}
+	}
+	return false;
 }

@@ -121,6 +121,13 @@ bool		vouch_policy_platform_is_trusted(const struct vouch_policy *pol,
 bool		vouch_policy_platform_allows_debug(
 		    const struct vouch_policy *pol, const char *platform);
 /*
+ * vouch_policy_dcap_accepts is true when |platform| ("tdx", "sgx") is
+ * trusted and its accept_tcb_status lists |status| ("SWHardeningNeeded",
+ * "ConfigurationNeeded", "ConfigurationAndSWHardeningNeeded").
+ */
+bool		vouch_policy_dcap_accepts(const struct vouch_policy *pol,
+		    const char *platform, const char *status);
+/*
  * vouch_policy_platform_min_tcb_svn is true, with |*out| set, when
  * |platform| is trusted and has a "min_tcb_svn" (only "sim" for now).
  */

@@ -63,7 +63,8 @@ cp "$T/ev" "$T/trail"; printf 'x' >> "$T/trail"
 expect 1 VOUCH_ERR_TRAILING_DATA -- "$V" evidence verify $A "$T/trail"
 head -c 4096 /dev/urandom > "$T/random"
 expect 1 VOUCH_ERR_UNKNOWN_FORMAT -- "$V" evidence verify $A "$T/random"
-expect 1 VOUCH_ERR_UNSUPPORTED_PLATFORM -- "$V" evidence verify --platform tdx $A "$T/ev"
+expect 1 VOUCH_ERR_UNSUPPORTED_PLATFORM -- "$V" evidence verify --platform tpm $A "$T/ev"
+expect 1 VOUCH_ERR_PLATFORM_MISMATCH -- "$V" evidence verify --platform tdx $A "$T/ev"
 expect 1 VOUCH_ERR_PLATFORM_MISMATCH -- "$V" evidence verify --platform snp $A "$T/ev"
 
 # usage errors and unreadable input: exit 2

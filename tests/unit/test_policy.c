@@ -20,6 +20,7 @@
 
 #include "claims/claims.h"
 #include "crypto/crypto.h"
+#include "bs/bs.h"
 #include "policy/policy.h"
 
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
@@ -1517,6 +1518,143 @@ static const struct snp_case snp_cases[] = {
 	  VOUCH_ERR_POLICY_DENIED, "snp.vmpl", "max_vmpl" },
 };
 
+/*
+ * tdx / sgx settings (docs/policy.md §2.1.2): accept_tcb_status,
+ * allowed_advisories, require_sept_ve_disable — parsing and admission.
+ */
+static struct vouch_claims *
+dcap_claims(const char *platform, const char *status, const char *adv,
+    int sept_ve)
+{
+	struct vouch_claims *c = vouch_claims_new();
+	uint8_t m[48];
+
+	assert_non_null(c);
+	assert_true(vouch_hex_decode(M1, strlen(M1), m, sizeof(m), &(size_t){0}));
+	assert_int_equal(vouch_claims_set_string(NULL, c, "platform", platform),
+	    VOUCH_OK);
+	assert_int_equal(vouch_claims_set_bytes(NULL, c, "measurement", m,
+	    strlen(M1) / 2), VOUCH_OK);
+	assert_int_equal(vouch_claims_set_bool(NULL, c, "debug", false),
+	    VOUCH_OK);
+	if (status != NULL) {
+		assert_int_equal(vouch_claims_set_string(NULL, c, "tcb.status",
+		    status), VOUCH_OK);
+	}
+	if (adv != NULL) {
+		assert_int_equal(vouch_claims_set_string(NULL, c,
+		    "tcb.advisories", adv), VOUCH_OK);
+	}
+	if (sept_ve >= 0) {
+		assert_int_equal(vouch_claims_set_bool(NULL, c,
+		    "tdx.td_attributes.sept_ve_disable", sept_ve != 0), VOUCH_OK);
+	}
+	return c;
+}
+
+static void
+test_dcap_settings(void **state)
+{
+	static const struct {
+		const char	*name;
+		const char	*doc;
+		const char	*platform;
+		const char	*status;
+		const char	*adv;
+		int		 sept_ve;
+		enum vouch_err	 want;
+	} cases[] = {
+		{ "uptodate", DOC_P("{\"tdx\":{}}"), "tdx", "UpToDate", "", 0,
+		    VOUCH_OK },
+		{ "swh refused", DOC_P("{\"tdx\":{}}"), "tdx",
+		    "SWHardeningNeeded", "INTEL-SA-00615", 0,
+		    VOUCH_ERR_TCB_NEEDS_POLICY },
+		{ "swh accepted", DOC_P("{\"sgx\":{\"accept_tcb_status\":"
+		    "[\"SWHardeningNeeded\"]}}"), "sgx", "SWHardeningNeeded",
+		    "INTEL-SA-00334,INTEL-SA-00615", -1, VOUCH_OK },
+		{ "other status", DOC_P("{\"sgx\":{\"accept_tcb_status\":"
+		    "[\"SWHardeningNeeded\"]}}"), "sgx", "ConfigurationNeeded",
+		    "", -1, VOUCH_ERR_TCB_NEEDS_POLICY },
+		{ "out of date", DOC_P("{\"tdx\":{\"accept_tcb_status\":"
+		    "[\"ConfigurationNeeded\"]}}"), "tdx", "OutOfDate", "", 0,
+		    VOUCH_ERR_TCB_OUT_OF_DATE },
+		{ "status missing", DOC_P("{\"tdx\":{}}"), "tdx", NULL, "", 0,
+		    VOUCH_ERR_POLICY_DENIED },
+		{ "advisory listed", DOC_P("{\"sgx\":{\"accept_tcb_status\":"
+		    "[\"SWHardeningNeeded\"],\"allowed_advisories\":"
+		    "[\"INTEL-SA-00334\",\"INTEL-SA-00615\"]}}"), "sgx",
+		    "SWHardeningNeeded", "INTEL-SA-00334,INTEL-SA-00615", -1,
+		    VOUCH_OK },
+		{ "advisory not listed", DOC_P("{\"sgx\":{\"accept_tcb_status\":"
+		    "[\"SWHardeningNeeded\"],\"allowed_advisories\":"
+		    "[\"INTEL-SA-00334\"]}}"), "sgx", "SWHardeningNeeded",
+		    "INTEL-SA-00334,INTEL-SA-00615", -1, VOUCH_ERR_POLICY_DENIED },
+		{ "no advisories allowed", DOC_P("{\"tdx\":{\"allowed_advisories\""
+		    ":[]}}"), "tdx", "UpToDate", "INTEL-SA-01036", 0,
+		    VOUCH_ERR_POLICY_DENIED },
+		{ "empty list, none", DOC_P("{\"tdx\":{\"allowed_advisories\":"
+		    "[]}}"), "tdx", "UpToDate", "", 0, VOUCH_OK },
+		{ "sept_ve required", DOC_P("{\"tdx\":{\"require_sept_ve_disable\""
+		    ":true}}"), "tdx", "UpToDate", "", 0, VOUCH_ERR_POLICY_DENIED },
+		{ "sept_ve set", DOC_P("{\"tdx\":{\"require_sept_ve_disable\":"
+		    "true}}"), "tdx", "UpToDate", "", 1, VOUCH_OK },
+		{ "sept_ve claim missing", DOC_P("{\"tdx\":{"
+		    "\"require_sept_ve_disable\":true}}"), "tdx", "UpToDate", "",
+		    -1, VOUCH_ERR_POLICY_DENIED },
+	};
+	static const char *const bad[] = {
+		DOC_P("{\"tdx\":{\"accept_tcb_status\":[\"OutOfDate\"]}}"),
+		DOC_P("{\"tdx\":{\"accept_tcb_status\":[]}}"),
+		DOC_P("{\"tdx\":{\"accept_tcb_status\":[\"SWHardeningNeeded\","
+		    "\"SWHardeningNeeded\"]}}"),
+		DOC_P("{\"tdx\":{\"accept_tcb_status\":\"SWHardeningNeeded\"}}"),
+		DOC_P("{\"tdx\":{\"allowed_advisories\":[\"intel-sa-1\"]}}"),
+		DOC_P("{\"tdx\":{\"allowed_advisories\":[\"A\",\"A\"]}}"),
+		DOC_P("{\"tdx\":{\"allowed_advisories\":[\"\"]}}"),
+		DOC_P("{\"tdx\":{\"allowed_advisories\":\"A\"}}"),
+		DOC_P("{\"sgx\":{\"require_sept_ve_disable\":true}}"),
+		DOC_P("{\"tdx\":{\"require_sept_ve_disable\":1}}"),
+		DOC_P("{\"tdx\":{\"min_tcb\":{}}}"),
+	};
+	struct vouch_ctx *ctx = new_ctx();
+	struct vouch_policy *pol;
+	struct vouch_claims *c;
+	struct vouch_explain ex;
+	enum vouch_err rv;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		pol = must_parse(ctx, cases[i].doc);
+		c = dcap_claims(cases[i].platform, cases[i].status,
+		    cases[i].adv, cases[i].sept_ve);
+		rv = vouch_policy_evaluate_admission(ctx, pol, c, &ex);
+		if (rv != cases[i].want) {
+			fail_msg("%s: got %s (%s), want %s", cases[i].name,
+			    vouch_errname(rv), ex.text,
+			    vouch_errname(cases[i].want));
+		}
+		vouch_claims_free(c);
+		vouch_policy_free(pol);
+	}
+	for (i = 0; i < ARRAY_LEN(bad); i++) {
+		pol = NULL;
+		if (parse(ctx, bad[i], &pol) != VOUCH_ERR_POLICY_INVALID) {
+			fail_msg("bad %zu parsed: %s", i, bad[i]);
+		}
+		assert_null(pol);
+	}
+	/* What `vouch evidence verify --policy` relaxes in the verifier. */
+	pol = must_parse(ctx, DOC_P("{\"sgx\":{\"accept_tcb_status\":"
+	    "[\"ConfigurationNeeded\"]}}"));
+	assert_true(vouch_policy_dcap_accepts(pol, "sgx", "ConfigurationNeeded"));
+	assert_false(vouch_policy_dcap_accepts(pol, "sgx", "SWHardeningNeeded"));
+	assert_false(vouch_policy_dcap_accepts(pol, "tdx", "ConfigurationNeeded"));
+	assert_false(vouch_policy_dcap_accepts(pol, "snp", "ConfigurationNeeded"));
+	vouch_policy_free(pol);
+	vouch_ctx_free(ctx);
+}
+
 static void
 test_snp_settings(void **state)
 {
@@ -2234,6 +2372,7 @@ main(void)
 		cmocka_unit_test(test_check_current),
 		cmocka_unit_test(test_admission),
 		cmocka_unit_test(test_snp_settings),
+		cmocka_unit_test(test_dcap_settings),
 		cmocka_unit_test(test_snp_more_settings),
 		cmocka_unit_test(test_operators),
 		cmocka_unit_test(test_explanations),

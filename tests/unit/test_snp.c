@@ -835,6 +835,19 @@ test_probe_and_show(void **state)
 	free(s);
 	json_decref(o);
 	free(ev.p);
+	/* Firmware versions and the fields after them are shown too. */
+	ev = td(VLEK_REPORT);
+	assert_int_equal(p->show(NULL, ev.p, ev.n, &o), VOUCH_OK);
+	s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "\"current_version\":{\"build\":29,"
+	    "\"major\":1,\"minor\":55}"));
+	assert_non_null(strstr(s, "\"committed_version\":{"));
+	assert_non_null(strstr(s, "\"signature_s\":\""));
+	assert_non_null(strstr(s, "\"flags\":4"));
+	free(s);
+	json_decref(o);
+	free(ev.p);
 }
 
 /*
@@ -1288,6 +1301,67 @@ test_more_claims(void **state)
 }
 
 /* Measured cost of one full verification (no chain cache in snp). */
+/*
+ * The warm path (a chain verdict in the cache, crypto/p384.h) never
+ * masks what the cold path refuses: a flipped report, a time outside the
+ * chain's or the CRL's window, another collateral set, revocation that
+ * was skipped before.
+ */
+static void
+test_warm_cache(void **state)
+{
+	static const char *const no_crl[] = { MILAN_VCEK, MILAN_CHAIN, NULL };
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct vouch_verify_config *cfg, *cfg2;
+	struct vouch_result *res = NULL;
+	struct blob ev;
+	char *js;
+	size_t i;
+
+	(void)state;
+	NEED_TESTDATA();
+	ev = td(MILAN_REPORT);
+	vouch_ctx_set_time(ctx, T_MILAN);
+	cfg = config(ctx, milan_files, F_DEBUG);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(run(ctx, cfg, ev.p, ev.n, NULL), VOUCH_OK);
+	}
+	/* Signed bytes and signature, warm. */
+	for (i = 0; i < SNP_REPORT_LEN; i += 37) {
+		ev.p[i] ^= 0x01;
+		assert_int_not_equal(run(ctx, cfg, ev.p, ev.n, NULL), VOUCH_OK);
+		ev.p[i] ^= 0x01;
+		assert_int_equal(run(ctx, cfg, ev.p, ev.n, NULL), VOUCH_OK);
+	}
+	/* The 2022 CRL's nextUpdate is behind us in 2025: refused, warm. */
+	vouch_ctx_set_time(ctx, T_2025);
+	assert_int_equal(run(ctx, cfg, ev.p, ev.n, NULL), VOUCH_ERR_CRL_EXPIRED);
+	/* Before the VCEK: refused, warm. */
+	vouch_ctx_set_time(ctx, T_MILAN - 2 * 86400);
+	assert_int_not_equal(run(ctx, cfg, ev.p, ev.n, NULL), VOUCH_OK);
+	vouch_ctx_set_time(ctx, T_MILAN);
+	assert_int_equal(run(ctx, cfg, ev.p, ev.n, &res), VOUCH_OK);
+	assert_true(vouch_result_report_data_checked(res) == 0);
+	vouch_result_free(res);
+	/* Skipping revocation is its own entry, and says so when warm. */
+	cfg2 = config(ctx, no_crl, F_DEBUG);
+	assert_int_equal(run(ctx, cfg2, ev.p, ev.n, NULL), VOUCH_ERR_CRL_MISSING);
+	vouch_verify_config_insecure_skip_revocation(cfg2);
+	for (i = 0; i < 2; i++) {
+		res = NULL;
+		assert_int_equal(run(ctx, cfg2, ev.p, ev.n, &res), VOUCH_OK);
+		js = vouch_result_to_json(res);
+		assert_non_null(js);
+		assert_non_null(strstr(js, "\"revocation\""));
+		free(js);
+		vouch_result_free(res);
+	}
+	free(ev.p);
+	vouch_verify_config_free(cfg);
+	vouch_verify_config_free(cfg2);
+	vouch_ctx_free(ctx);
+}
+
 static void
 test_timing(void **state)
 {
@@ -1322,6 +1396,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_milan_valid),
+		cmocka_unit_test(test_warm_cache),
 		cmocka_unit_test(test_vlek_valid),
 		cmocka_unit_test(test_genoa_valid),
 		cmocka_unit_test(test_every_byte_flip),

@@ -272,8 +272,14 @@ test_fetch_settings(void **state)
 	assert_int_equal(vouch_verify_config_enable_fetch(ctx, cfg, "snp",
 	    "http://127.0.0.1:8080//"), VOUCH_OK);
 	assert_string_equal(cfg->snp_kds_url, "http://127.0.0.1:8080");
-	assert_int_equal(vouch_verify_config_enable_fetch(ctx, cfg, "tdx",
+	assert_int_equal(vouch_verify_config_enable_fetch(ctx, cfg, "tpm",
 	    NULL), VOUCH_ERR_UNSUPPORTED_PLATFORM);
+	/* tdx and sgx share the Intel PCS URL, not the KDS one. */
+	assert_int_equal(vouch_verify_config_enable_fetch(ctx, cfg, "tdx",
+	    NULL), VOUCH_OK);
+	assert_string_equal(cfg->dcap_pcs_url,
+	    "https://api.trustedservices.intel.com");
+	assert_string_equal(cfg->snp_kds_url, "http://127.0.0.1:8080");
 	assert_int_equal(vouch_verify_config_enable_fetch(ctx, cfg, "snp",
 	    "ftp://kdsintf.amd.com"), VOUCH_ERR_INVALID_ARGUMENT);
 	assert_int_equal(vouch_verify_config_enable_fetch(ctx, cfg, "snp",
