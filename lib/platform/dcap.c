@@ -1410,6 +1410,7 @@ tdx_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
     const uint8_t *buf, size_t len, struct vouch_result *res)
 {
 	return dcap_verify_pinned(ctx, cfg, buf, len, res, true,
+	    cfg->dcap_test_root_pin != NULL ? cfg->dcap_test_root_pin :
 	    dcap_intel_root_pin);
 }
 
@@ -1418,6 +1419,7 @@ sgx_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
     const uint8_t *buf, size_t len, struct vouch_result *res)
 {
 	return dcap_verify_pinned(ctx, cfg, buf, len, res, false,
+	    cfg->dcap_test_root_pin != NULL ? cfg->dcap_test_root_pin :
 	    dcap_intel_root_pin);
 }
 

@@ -78,6 +78,12 @@ struct vouch_verify_config {
 	/* TDX/SGX TCB statuses beyond UpToDate the caller accepts (bitmask
 	 * of 1 << enum dcap_tcb_status); advisories become claims. */
 	unsigned			 dcap_allow_status;
+	/*
+	 * Unit tests only (tests/unit/test_dcap.c; no API or option sets
+	 * it): the SHA-256 of the SubjectPublicKeyInfo of a synthetic root
+	 * the tdx and sgx platforms pin instead of Intel's.
+	 */
+	const uint8_t			*dcap_test_root_pin;
 };
 
 /* Longest collateral service base URL (vouch_verify_config_enable_fetch). */

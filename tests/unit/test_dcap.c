@@ -19,10 +19,20 @@
 
 #include <cmocka.h>
 
-#include "vouch/verify.h"
-#include "platform/dcap.h"
-#include "util/file.h"
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
+#include "bs/bs.h"
+#include "crypto/crypto.h"
+#include "platform/dcap.h"
+#include "platform/platform.h"
+#include "util/file.h"
+#include "vouch/verify.h"
+
+#define HEX48Z	"000000000000000000000000000000000000000000000000" \
+	"000000000000000000000000000000000000000000000000"
 #define T5_TIME		1752919234	/* 2025-07-19T10:00:34Z */
 #define T5_QUOTE	"tdx/phala_tdx_quote.dat"
 #define T5_BUNDLE	"tdx/phala_tdx_quote_collateral.json"
@@ -426,6 +436,718 @@ t_sgx_swhardening(void **state)
 	free(q.p);
 }
 
+/* ---- a synthetic DCAP world, for what real data cannot reach ---- */
+
+#define S_NOW		1780000000	/* 2026-05-28 */
+#define S_NB		1735689600	/* 2025-01-01 */
+#define S_NA		1924992000	/* 2031-01-01 */
+
+static const uint8_t qe_mrsigner[32] = {
+	0x8c, 0x4f, 0x57, 0x75, 0xd7, 0x96, 0x50, 0x3e,
+	0x96, 0x13, 0x7f, 0x77, 0xc6, 0x8a, 0x82, 0x9a,
+	0x00, 0x56, 0xac, 0x8d, 0xed, 0x70, 0x14, 0x0b,
+	0x08, 0x1b, 0x09, 0x44, 0x90, 0xc5, 0x7b, 0xff,
+};
+
+struct synth {
+	EVP_PKEY	*root_key, *ca_key, *pck_key, *tcb_key, *ak;
+	X509		*root, *ca, *pck, *tcb;
+	uint8_t		 pin[32];
+	char		*chain_pem;
+	size_t		 chain_len;
+	uint8_t		 comp[16];
+	uint16_t	 pcesvn;
+	uint8_t		 fmspc[6];
+};
+
+/* Append a DER TLV (short or two-byte long form). */
+static size_t
+tlv(uint8_t *out, uint8_t tag, const uint8_t *v, size_t n)
+{
+	size_t h = 2;
+
+	out[0] = tag;
+	if (n < 0x80) {
+		out[1] = (uint8_t)n;
+	} else if (n < 0x100) {
+		out[1] = 0x81;
+		out[2] = (uint8_t)n;
+		h = 3;
+	} else {
+		out[1] = 0x82;
+		out[2] = (uint8_t)(n >> 8);
+		out[3] = (uint8_t)n;
+		h = 4;
+	}
+	memcpy(out + h, v, n);
+	return h + n;
+}
+
+static size_t
+der_uint(uint8_t *out, unsigned v)
+{
+	uint8_t b[3];
+	size_t n = 0;
+
+	if (v >= 0x8000) {
+		b[n++] = 0;
+	}
+	if (v >= 0x80) {
+		if (v < 0x100) {
+			b[n++] = 0;
+		} else {
+			b[n++] = (uint8_t)(v >> 8);
+		}
+	}
+	b[n++] = (uint8_t)v;
+	return tlv(out, 0x02, b, n);
+}
+
+/* SEQUENCE { OID 1.2.840.113741.1.13.1[.a[.b]], value } */
+static size_t
+member(uint8_t *out, int a, int b, const uint8_t *val, size_t vn)
+{
+	uint8_t oid[16] = { 0x2a, 0x86, 0x48, 0x86, 0xf8, 0x4d, 0x01, 0x0d,
+	    0x01 }, body[512];
+	size_t on = 9, n;
+
+	oid[on++] = (uint8_t)a;
+	if (b > 0) {
+		oid[on++] = (uint8_t)b;
+	}
+	n = tlv(body, 0x06, oid, on);
+	memcpy(body + n, val, vn);
+	return tlv(out, 0x30, body, n + vn);
+}
+
+static size_t
+sgx_extension(const struct synth *s, uint8_t *out)
+{
+	uint8_t seq[2048], tcb[1024], v[64], m[1024];
+	size_t n = 0, tn = 0, vn, i;
+	static const uint8_t zero16[16];
+
+	for (i = 0; i < 16; i++) {
+		vn = der_uint(v, s->comp[i]);
+		tn += member(tcb + tn, 2, (int)i + 1, v, vn);
+	}
+	vn = der_uint(v, s->pcesvn);
+	tn += member(tcb + tn, 2, 17, v, vn);
+	vn = tlv(v, 0x04, s->comp, 16);
+	tn += member(tcb + tn, 2, 18, v, vn);
+	vn = tlv(v, 0x04, zero16, 16);
+	n += member(seq + n, 1, 0, v, vn);
+	vn = tlv(m, 0x30, tcb, tn);
+	n += member(seq + n, 2, 0, m, vn);
+	vn = tlv(v, 0x04, (const uint8_t *)"\0\0", 2);
+	n += member(seq + n, 3, 0, v, vn);
+	vn = tlv(v, 0x04, s->fmspc, 6);
+	n += member(seq + n, 4, 0, v, vn);
+	vn = tlv(v, 0x0a, (const uint8_t *)"\0", 1);
+	n += member(seq + n, 5, 0, v, vn);
+	return tlv(out, 0x30, seq, n);
+}
+
+static EVP_PKEY *
+p256(void)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+
+	assert_non_null(k);
+	return k;
+}
+
+static X509 *
+cert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key,
+    bool ca, const uint8_t *ext, size_t ext_len)
+{
+	struct vouch_cert_spec spec;
+	X509 *x = NULL;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.common_name = cn;
+	spec.organization = "Intel Corporation";
+	spec.not_before = S_NB;
+	spec.not_after = S_NA;
+	spec.is_ca = ca;
+	spec.path_len = ca ? (issuer == NULL ? 1 : 0) : -1;
+	if (ext != NULL) {
+		spec.ext_oid = "1.2.840.113741.1.13.1";
+		spec.ext_der = ext;
+		spec.ext_der_len = ext_len;
+	}
+	assert_int_equal(vouch_cert_build(NULL, &spec, key, issuer,
+	    issuer_key != NULL ? issuer_key : key, &x), VOUCH_OK);
+	return x;
+}
+
+static void
+pem_append(char **buf, size_t *len, X509 *x)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p;
+	long n;
+
+	assert_non_null(b);
+	assert_int_equal(PEM_write_bio_X509(b, x), 1);
+	n = BIO_get_mem_data(b, &p);
+	*buf = realloc(*buf, *len + (size_t)n + 1);
+	assert_non_null(*buf);
+	memcpy(*buf + *len, p, (size_t)n);
+	*len += (size_t)n;
+	(*buf)[*len] = '\0';
+	BIO_free(b);
+}
+
+static void
+synth_init(struct synth *s, bool self_signed_only)
+{
+	uint8_t ext[4096];
+	size_t n;
+
+	memset(s, 0, sizeof(*s));
+	memset(s->comp, 3, sizeof(s->comp));
+	s->pcesvn = 13;
+	memcpy(s->fmspc, "\x00\x90\x6e\xd5\x00\x00", 6);
+	s->root_key = p256();
+	s->ca_key = p256();
+	s->pck_key = p256();
+	s->tcb_key = p256();
+	s->ak = p256();
+	s->root = cert("Intel SGX Root CA", s->root_key, NULL, NULL, true, NULL,
+	    0);
+	s->ca = cert("Intel SGX PCK Platform CA", s->ca_key, s->root,
+	    s->root_key, true, NULL, 0);
+	n = sgx_extension(s, ext);
+	s->pck = cert("Intel SGX PCK Certificate", s->pck_key, s->ca,
+	    s->ca_key, false, ext, n);
+	s->tcb = cert("Intel SGX TCB Signing", s->tcb_key, s->root, s->root_key,
+	    false, NULL, 0);
+	assert_int_equal(vouch_key_spki_sha256(NULL, X509_get0_pubkey(s->root),
+	    s->pin), VOUCH_OK);
+	(void)self_signed_only;
+	pem_append(&s->chain_pem, &s->chain_len, s->pck);
+	pem_append(&s->chain_pem, &s->chain_len, s->ca);
+	pem_append(&s->chain_pem, &s->chain_len, s->root);
+}
+
+static void
+synth_free(struct synth *s)
+{
+	EVP_PKEY_free(s->root_key);
+	EVP_PKEY_free(s->ca_key);
+	EVP_PKEY_free(s->pck_key);
+	EVP_PKEY_free(s->tcb_key);
+	EVP_PKEY_free(s->ak);
+	X509_free(s->root);
+	X509_free(s->ca);
+	X509_free(s->pck);
+	X509_free(s->tcb);
+	free(s->chain_pem);
+}
+
+static void
+put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v & 0xffff);
+	put16(p + 2, v >> 16);
+}
+
+static void
+put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+struct qopts {
+	bool		 tdx;
+	uint64_t	 td_attr;
+	uint64_t	 sgx_flags;	/* enclave ATTRIBUTES.FLAGS */
+	uint64_t	 qe_flags;	/* QE ATTRIBUTES.FLAGS */
+	uint8_t		 tee_tcb_svn[16];
+};
+
+/* A quote (v4 TDX or v3 SGX) signed in the synthetic world. */
+static struct blob
+synth_quote(const struct synth *s, const struct qopts *o)
+{
+	static const uint8_t auth[32] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	uint8_t hdr_body[48 + 584], qe[384], sig[64], qsig[64], xy[65];
+	uint8_t hash[32];
+	size_t body = o->tdx ? 584 : 384, signed_len = 48 + body, n = 0, kn;
+	size_t qe_data_len, siglen;
+	struct blob q;
+	EVP_MD_CTX *md;
+	unsigned int hn = 0;
+
+	memset(hdr_body, 0, sizeof(hdr_body));
+	put16(hdr_body, o->tdx ? 4 : 3);
+	put16(hdr_body + 2, 2);
+	put32(hdr_body + 4, o->tdx ? 0x81 : 0);
+	memcpy(hdr_body + 12, dcap_intel_qe_vendor_id, 16);
+	if (o->tdx) {
+		memcpy(hdr_body + 48, o->tee_tcb_svn, 16);
+		put64(hdr_body + 48 + 120, o->td_attr);
+		memset(hdr_body + 48 + 136, 0xab, 48);		/* MRTD */
+	} else {
+		put64(hdr_body + 48 + 48, o->sgx_flags | 0x5);
+		memset(hdr_body + 48 + 64, 0xcd, 32);		/* MRENCLAVE */
+		memset(hdr_body + 48 + 128, 0xef, 32);		/* MRSIGNER */
+	}
+	assert_int_equal(vouch_ecdsa_sign_raw(NULL, s->ak, hdr_body, signed_len,
+	    sig, sizeof(sig)), VOUCH_OK);
+	assert_int_equal(EVP_PKEY_get_octet_string_param(s->ak,
+	    OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, xy, sizeof(xy), &kn), 1);
+	assert_int_equal(kn, 65);
+	memset(qe, 0, sizeof(qe));
+	put64(qe + 48, o->qe_flags);
+	put64(qe + 56, 0xe7);
+	memcpy(qe + 128, qe_mrsigner, 32);
+	put16(qe + 256, o->tdx ? 2 : 1);
+	put16(qe + 258, 8);
+	md = EVP_MD_CTX_new();
+	assert_true(md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(md, xy + 1, 64) == 1 &&
+	    EVP_DigestUpdate(md, auth, sizeof(auth)) == 1 &&
+	    EVP_DigestFinal_ex(md, hash, &hn) == 1);
+	EVP_MD_CTX_free(md);
+	memcpy(qe + 320, hash, 32);
+	assert_int_equal(vouch_ecdsa_sign_raw(NULL, s->pck_key, qe, sizeof(qe),
+	    qsig, sizeof(qsig)), VOUCH_OK);
+	qe_data_len = 384 + 64 + 2 + sizeof(auth) + 6 + s->chain_len;
+	siglen = 64 + 64 + (o->tdx ? 6 : 0) + qe_data_len;
+	q.n = signed_len + 4 + siglen;
+	q.p = malloc(q.n);
+	assert_non_null(q.p);
+	memcpy(q.p, hdr_body, signed_len);
+	n = signed_len;
+	put32(q.p + n, (uint32_t)siglen);
+	n += 4;
+	memcpy(q.p + n, sig, 64);
+	n += 64;
+	memcpy(q.p + n, xy + 1, 64);
+	n += 64;
+	if (o->tdx) {
+		put16(q.p + n, 6);
+		put32(q.p + n + 2, (uint32_t)qe_data_len);
+		n += 6;
+	}
+	memcpy(q.p + n, qe, 384);
+	n += 384;
+	memcpy(q.p + n, qsig, 64);
+	n += 64;
+	put16(q.p + n, sizeof(auth));
+	memcpy(q.p + n + 2, auth, sizeof(auth));
+	n += 2 + sizeof(auth);
+	put16(q.p + n, 5);
+	put32(q.p + n + 2, (uint32_t)s->chain_len);
+	n += 6;
+	memcpy(q.p + n, s->chain_pem, s->chain_len);
+	n += s->chain_len;
+	assert_int_equal(n, q.n);
+	return q;
+}
+
+/* {"<member>":<text>,"signature":"<hex r||s by the TCB key>"} */
+static struct blob
+signed_doc(const struct synth *s, EVP_PKEY *key, const char *member,
+    const char *text)
+{
+	uint8_t sig[64];
+	char hex[129];
+	struct blob b;
+
+	assert_int_equal(vouch_ecdsa_sign_raw(NULL, key != NULL ? key :
+	    s->tcb_key, (const uint8_t *)text, strlen(text), sig, sizeof(sig)),
+	    VOUCH_OK);
+	assert_true(vouch_hex_encode(sig, sizeof(sig), hex, sizeof(hex)));
+	b.n = strlen(member) + strlen(text) + 160;
+	b.p = malloc(b.n);
+	assert_non_null(b.p);
+	b.n = (size_t)snprintf((char *)b.p, b.n, "{\"%s\":%s,\"signature\":\"%s\"}",
+	    member, text, hex);
+	return b;
+}
+
+static void
+comps(char *out, size_t cap, unsigned svn)
+{
+	size_t i, off = 0;
+
+	off += (size_t)snprintf(out + off, cap - off, "[");
+	for (i = 0; i < 16; i++) {
+		off += (size_t)snprintf(out + off, cap - off, "%s{\"svn\":%u}",
+		    i > 0 ? "," : "", svn);
+	}
+	(void)snprintf(out + off, cap - off, "]");
+}
+
+static struct blob
+synth_tcb_info(const struct synth *s, bool tdx, const char *status,
+    const char *fmspc_hex)
+{
+	char text[8192], c[512], t[512];
+
+	comps(c, sizeof(c), 3);
+	comps(t, sizeof(t), 0);
+	(void)snprintf(text, sizeof(text),
+	    "{\"id\":\"%s\",\"version\":3,\"issueDate\":\"2026-05-01T00:00:00Z\","
+	    "\"nextUpdate\":\"2026-06-30T00:00:00Z\",\"fmspc\":\"%s\","
+	    "\"pceId\":\"0000\",\"tcbType\":0,\"tcbEvaluationDataNumber\":17,"
+	    "%s\"tcbLevels\":[{\"tcb\":{\"sgxtcbcomponents\":%s,\"pcesvn\":13"
+	    "%s%s},\"tcbDate\":\"2024-01-01T00:00:00Z\",\"tcbStatus\":\"%s\","
+	    "\"advisoryIDs\":[\"INTEL-SA-00001\"]}]}",
+	    tdx ? "TDX" : "SGX", fmspc_hex != NULL ? fmspc_hex : "00906ed50000",
+	    tdx ? "\"tdxModule\":{\"mrsigner\":\"" HEX48Z "\",\"attributes\":"
+	    "\"0000000000000000\",\"attributesMask\":\"FFFFFFFFFFFFFFFF\"}," : "",
+	    c, tdx ? ",\"tdxtcbcomponents\":" : "", tdx ? t : "", status);
+	return signed_doc(s, NULL, "tcbInfo", text);
+}
+
+static struct blob
+synth_qe_identity(const struct synth *s, EVP_PKEY *key, bool tdx,
+    const char *mrsigner_hex, const char *status)
+{
+	char text[2048], mr[65];
+
+	assert_true(vouch_hex_encode(qe_mrsigner, 32, mr, sizeof(mr)));
+	(void)snprintf(text, sizeof(text),
+	    "{\"id\":\"%s\",\"version\":2,\"issueDate\":\"2026-05-01T00:00:00Z\","
+	    "\"nextUpdate\":\"2026-06-30T00:00:00Z\",\"tcbEvaluationDataNumber\":"
+	    "17,\"miscselect\":\"00000000\",\"miscselectMask\":\"FFFFFFFF\","
+	    "\"attributes\":\"11000000000000000000000000000000\","
+	    "\"attributesMask\":\"FBFFFFFFFFFFFFFF0000000000000000\","
+	    "\"mrsigner\":\"%s\",\"isvprodid\":%d,\"tcbLevels\":[{\"tcb\":"
+	    "{\"isvsvn\":8},\"tcbDate\":\"2024-01-01T00:00:00Z\",\"tcbStatus\":"
+	    "\"%s\"}]}", tdx ? "TD_QE" : "QE",
+	    mrsigner_hex != NULL ? mrsigner_hex : mr, tdx ? 2 : 1, status);
+	return signed_doc(s, key, "enclaveIdentity", text);
+}
+
+/* A DER CRL by |issuer| listing |revoked| (may be NULL), in force at S_NOW. */
+static struct blob
+synth_crl(X509 *issuer, EVP_PKEY *key, X509 *revoked)
+{
+	X509_CRL *crl = X509_CRL_new();
+	X509_REVOKED *r;
+	ASN1_INTEGER *serial;
+	ASN1_TIME *t1 = ASN1_TIME_set(NULL, S_NOW - 86400);
+	ASN1_TIME *t2 = ASN1_TIME_set(NULL, S_NOW + 86400 * 20);
+	unsigned char *der = NULL;
+	struct blob b;
+	int n;
+
+	assert_true(crl != NULL && t1 != NULL && t2 != NULL);
+	assert_int_equal(X509_CRL_set_version(crl, 1), 1);
+	assert_int_equal(X509_CRL_set_issuer_name(crl,
+	    X509_get_subject_name(issuer)), 1);
+	assert_int_equal(X509_CRL_set1_lastUpdate(crl, t1), 1);
+	assert_int_equal(X509_CRL_set1_nextUpdate(crl, t2), 1);
+	if (revoked != NULL) {
+		r = X509_REVOKED_new();
+		assert_non_null(r);
+		serial = ASN1_INTEGER_dup(X509_get0_serialNumber(revoked));
+		assert_non_null(serial);
+		assert_int_equal(X509_REVOKED_set_serialNumber(r, serial), 1);
+		ASN1_INTEGER_free(serial);
+		assert_int_equal(X509_REVOKED_set_revocationDate(r, t1), 1);
+		assert_int_equal(X509_CRL_add0_revoked(crl, r), 1);
+	}
+	assert_true(X509_CRL_sign(crl, key, EVP_sha256()) > 0);
+	n = i2d_X509_CRL(crl, &der);
+	assert_true(n > 0);
+	b.p = malloc((size_t)n);
+	assert_non_null(b.p);
+	memcpy(b.p, der, (size_t)n);
+	b.n = (size_t)n;
+	OPENSSL_free(der);
+	X509_CRL_free(crl);
+	ASN1_TIME_free(t1);
+	ASN1_TIME_free(t2);
+	return b;
+}
+
+static struct blob
+cert_pem(X509 *x)
+{
+	struct blob b = { NULL, 0 };
+
+	pem_append((char **)&b.p, &b.n, x);
+	return b;
+}
+
+/*
+ * Verify |q| in the synthetic world (pinned synthetic root unless
+ * |intel_pin|), with endorsements |e|.
+ */
+static enum vouch_err
+synth_verify(const struct synth *s, const struct blob *q, bool tdx,
+    const struct blob *e, size_t n, unsigned flags, char **claims)
+{
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct vouch_verify_config *cfg = vouch_verify_config_new();
+	struct vouch_result *res = NULL;
+	enum vouch_err rv;
+	size_t i;
+
+	assert_true(ctx != NULL && cfg != NULL);
+	vouch_ctx_set_time(ctx, (flags & 8) ? S_NOW + 86400 * 40 : S_NOW);
+	assert_int_equal(vouch_verify_config_set_platform(ctx, cfg,
+	    tdx ? "tdx" : "sgx"), VOUCH_OK);
+	if ((flags & 1) == 0) {
+		cfg->dcap_test_root_pin = s->pin;
+	}
+	if (flags & 2) {
+		vouch_verify_config_insecure_allow_debug(cfg);
+	}
+	if (flags & 4) {
+		assert_int_equal(vouch_verify_config_accept_tcb_status(ctx, cfg,
+		    "ConfigurationNeeded"), VOUCH_OK);
+	}
+	for (i = 0; i < n; i++) {
+		assert_int_equal(vouch_verify_config_add_endorsement(ctx, cfg,
+		    e[i].p, e[i].n), VOUCH_OK);
+	}
+	rv = vouch_verify_evidence(ctx, cfg, q->p, q->n, &res);
+	if (rv == VOUCH_OK && claims != NULL) {
+		*claims = vouch_claims_to_json(vouch_result_claims(res));
+	}
+	vouch_result_free(res);
+	vouch_verify_config_free(cfg);
+	vouch_ctx_free(ctx);
+	return rv;
+}
+
+#define SF_INTEL_PIN	1
+#define SF_DEBUG	2
+#define SF_ACCEPT_CONF	4
+#define SF_LATER	8
+
+/* The collateral of the synthetic world: TCB Info, QE identity, CRLs, signer. */
+struct world {
+	struct synth	 s;
+	struct blob	 e[5];
+};
+
+static void
+world_init(struct world *w, bool tdx, const char *status,
+    const char *qe_status)
+{
+	synth_init(&w->s, false);
+	w->e[0] = synth_tcb_info(&w->s, tdx, status, NULL);
+	w->e[1] = synth_qe_identity(&w->s, NULL, tdx, NULL, qe_status);
+	w->e[2] = synth_crl(w->s.root, w->s.root_key, NULL);
+	w->e[3] = synth_crl(w->s.ca, w->s.ca_key, NULL);
+	w->e[4] = cert_pem(w->s.tcb);
+}
+
+static void
+world_free(struct world *w)
+{
+	size_t i;
+
+	for (i = 0; i < 5; i++) {
+		free(w->e[i].p);
+	}
+	synth_free(&w->s);
+}
+
+static void
+t_synth_tdx(void **state)
+{
+	struct qopts o = { .tdx = true, .qe_flags = 0x11 };
+	struct world w;
+	struct blob q, saved;
+	char *claims = NULL;
+
+	(void)state;
+	world_init(&w, true, "UpToDate", "UpToDate");
+	q = synth_quote(&w.s, &o);
+	assert_int_equal(synth_verify(&w.s, &q, true, w.e, 5, 0, &claims),
+	    VOUCH_OK);
+	assert_non_null(strstr(claims, "\"tcb.advisories\":\"INTEL-SA-00001\""));
+	free(claims);
+	/* The real Intel root is pinned by default: this chain is not Intel's. */
+	assert_int_equal(synth_verify(&w.s, &q, true, w.e, 5, SF_INTEL_PIN,
+	    NULL), VOUCH_ERR_NO_TRUST_ANCHOR);
+	/* Collateral past its nextUpdate. */
+	assert_int_equal(synth_verify(&w.s, &q, true, w.e, 5, SF_LATER, NULL),
+	    VOUCH_ERR_CRL_EXPIRED);
+	free(q.p);
+	/* TD debug: refused, unless the insecure option. */
+	o.td_attr = DCAP_TD_ATTR_DEBUG;
+	q = synth_quote(&w.s, &o);
+	assert_int_equal(synth_verify(&w.s, &q, true, w.e, 5, 0, NULL),
+	    VOUCH_ERR_DEBUG_ENABLED);
+	assert_int_equal(synth_verify(&w.s, &q, true, w.e, 5, SF_DEBUG, NULL),
+	    VOUCH_OK);
+	free(q.p);
+	/* A reserved TDATTRIBUTES bit. */
+	o.td_attr = 1ull << 5;
+	q = synth_quote(&w.s, &o);
+	assert_int_equal(synth_verify(&w.s, &q, true, w.e, 5, 0, NULL),
+	    VOUCH_ERR_RESERVED_NONZERO);
+	free(q.p);
+	/* A debug QE. */
+	o.td_attr = 0;
+	o.qe_flags = 0x13;
+	q = synth_quote(&w.s, &o);
+	assert_int_equal(synth_verify(&w.s, &q, true, w.e, 5, 0, NULL),
+	    VOUCH_ERR_DEBUG_ENABLED);
+	free(q.p);
+	/* A TDX 1.5 module version without its module identity. */
+	o.qe_flags = 0x11;
+	o.tee_tcb_svn[1] = 1;
+	q = synth_quote(&w.s, &o);
+	assert_int_equal(synth_verify(&w.s, &q, true, w.e, 5, 0, NULL),
+	    VOUCH_ERR_TCB_NO_MATCH);
+	free(q.p);
+	/* No TCB Signing certificate: nothing can vouch for the collateral. */
+	o.tee_tcb_svn[1] = 0;
+	q = synth_quote(&w.s, &o);
+	assert_int_equal(synth_verify(&w.s, &q, true, w.e, 4, 0, NULL),
+	    VOUCH_ERR_COLLATERAL_MISSING);
+	/* A PCK CRL listing the PCK. */
+	saved = w.e[3];
+	w.e[3] = synth_crl(w.s.ca, w.s.ca_key, w.s.pck);
+	assert_int_equal(synth_verify(&w.s, &q, true, w.e, 5, 0, NULL),
+	    VOUCH_ERR_CERT_REVOKED);
+	free(w.e[3].p);
+	/* A root CRL listing the PCK CA. */
+	w.e[3] = synth_crl(w.s.root, w.s.root_key, w.s.ca);
+	assert_int_equal(synth_verify(&w.s, &q, true, w.e, 5, 0, NULL),
+	    VOUCH_ERR_CERT_REVOKED);
+	free(w.e[3].p);
+	w.e[3] = saved;
+	free(q.p);
+	world_free(&w);
+}
+
+static void
+t_synth_qe_identity(void **state)
+{
+	struct qopts o = { .tdx = true, .qe_flags = 0x11 };
+	struct world w;
+	struct blob q, good, other_key;
+	EVP_PKEY *rogue = p256();
+	X509 *rogue_cert;
+
+	(void)state;
+	world_init(&w, true, "UpToDate", "UpToDate");
+	q = synth_quote(&w.s, &o);
+	good = w.e[1];
+	/* Correctly signed, but for another QE (wrong MRSIGNER). */
+	w.e[1] = synth_qe_identity(&w.s, NULL, true, "00112233445566778899aabb"
+	    "ccddeeff00112233445566778899aabbccddeeff", "UpToDate");
+	assert_int_equal(synth_verify(&w.s, &q, true, w.e, 5, 0, NULL),
+	    VOUCH_ERR_QE_IDENTITY_MISMATCH);
+	free(w.e[1].p);
+	/* Signed by a key that is not the TCB Signing key. */
+	w.e[1] = synth_qe_identity(&w.s, rogue, true, NULL, "UpToDate");
+	assert_int_equal(synth_verify(&w.s, &q, true, w.e, 5, 0, NULL),
+	    VOUCH_ERR_SIGNATURE_INVALID);
+	free(w.e[1].p);
+	/* A self-signed "Intel SGX TCB Signing" certificate is no signer. */
+	rogue_cert = cert("Intel SGX TCB Signing", rogue, NULL, NULL, true,
+	    NULL, 0);
+	other_key = cert_pem(rogue_cert);
+	w.e[1] = synth_qe_identity(&w.s, rogue, true, NULL, "UpToDate");
+	free(w.e[4].p);
+	w.e[4] = other_key;
+	assert_int_not_equal(synth_verify(&w.s, &q, true, w.e, 5, 0, NULL),
+	    VOUCH_OK);
+	free(w.e[1].p);
+	w.e[1] = good;
+	/* The SGX QE's identity for a TDX quote: none for TD_QE. */
+	free(w.e[4].p);
+	w.e[4] = cert_pem(w.s.tcb);
+	good = w.e[1];
+	w.e[1] = synth_qe_identity(&w.s, NULL, false, NULL, "UpToDate");
+	assert_int_equal(synth_verify(&w.s, &q, true, w.e, 5, 0, NULL),
+	    VOUCH_ERR_COLLATERAL_MISSING);
+	free(w.e[1].p);
+	w.e[1] = good;
+	X509_free(rogue_cert);
+	EVP_PKEY_free(rogue);
+	free(q.p);
+	world_free(&w);
+}
+
+static void
+t_synth_status(void **state)
+{
+	static const struct {
+		const char	*platform;
+		const char	*qe;
+		unsigned	 flags;
+		enum vouch_err	 want;
+	} cases[] = {
+		{ "UpToDate", "UpToDate", 0, VOUCH_OK },
+		{ "ConfigurationNeeded", "UpToDate", 0,
+		    VOUCH_ERR_TCB_NEEDS_POLICY },
+		{ "ConfigurationNeeded", "UpToDate", SF_ACCEPT_CONF, VOUCH_OK },
+		{ "SWHardeningNeeded", "UpToDate", SF_ACCEPT_CONF,
+		    VOUCH_ERR_TCB_NEEDS_POLICY },
+		{ "UpToDate", "OutOfDate", 0, VOUCH_ERR_TCB_OUT_OF_DATE },
+		{ "ConfigurationNeeded", "OutOfDate", SF_ACCEPT_CONF,
+		    VOUCH_ERR_TCB_OUT_OF_DATE },
+		{ "OutOfDateConfigurationNeeded", "UpToDate", 0,
+		    VOUCH_ERR_TCB_OUT_OF_DATE },
+		{ "Revoked", "UpToDate", 0, VOUCH_ERR_TCB_REVOKED },
+		{ "UpToDate", "Revoked", 0, VOUCH_ERR_TCB_REVOKED },
+		{ "TotallyFine", "UpToDate", 0, VOUCH_ERR_TCB_STATUS_UNKNOWN },
+	};
+	struct qopts o = { .tdx = false, .qe_flags = 0x11 };
+	struct world w;
+	struct blob q;
+	size_t i, k;
+	enum vouch_err rv;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (k = 0; k < 2; k++) {
+			o.tdx = k == 1;
+			world_init(&w, o.tdx, cases[i].platform, cases[i].qe);
+			q = synth_quote(&w.s, &o);
+			rv = synth_verify(&w.s, &q, o.tdx, w.e, 5,
+			    cases[i].flags, NULL);
+			if (rv != cases[i].want) {
+				fail_msg("%s %s/%s: %s, want %s", o.tdx ? "tdx" :
+				    "sgx", cases[i].platform, cases[i].qe,
+				    vouch_errname(rv),
+				    vouch_errname(cases[i].want));
+			}
+			free(q.p);
+			world_free(&w);
+		}
+	}
+	/* SGX enclave in debug mode. */
+	o.tdx = false;
+	o.sgx_flags = DCAP_SGX_ATTR_DEBUG;
+	world_init(&w, false, "UpToDate", "UpToDate");
+	q = synth_quote(&w.s, &o);
+	assert_int_equal(synth_verify(&w.s, &q, false, w.e, 5, 0, NULL),
+	    VOUCH_ERR_DEBUG_ENABLED);
+	free(q.p);
+	/* TCB Info for another FMSPC. */
+	o.sgx_flags = 0;
+	free(w.e[0].p);
+	w.e[0] = synth_tcb_info(&w.s, false, "UpToDate", "00906ed50001");
+	q = synth_quote(&w.s, &o);
+	assert_int_equal(synth_verify(&w.s, &q, false, w.e, 5, 0, NULL),
+	    VOUCH_ERR_TCB_MISMATCH);
+	free(q.p);
+	world_free(&w);
+}
+
 int
 main(void)
 {
@@ -437,6 +1159,9 @@ main(void)
 		cmocka_unit_test(t_truncate_and_trailing),
 		cmocka_unit_test(t_collateral_edited),
 		cmocka_unit_test(t_sgx_swhardening),
+		cmocka_unit_test(t_synth_tdx),
+		cmocka_unit_test(t_synth_qe_identity),
+		cmocka_unit_test(t_synth_status),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
