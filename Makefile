@@ -56,7 +56,7 @@ fuzz-build: deps
 
 # Short fuzz runs (CI); `make fuzz` runs each target FUZZ_SECONDS.
 fuzz-short: fuzz-build
-	scripts/fuzz.sh $(FUZZ_BUILD) 20
+	scripts/fuzz.sh $(FUZZ_BUILD) 15
 
 fuzz: fuzz-build
 	scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)

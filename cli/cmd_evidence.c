@@ -11,7 +11,9 @@
 #include "cli.h"
 #include "crypto/crypto.h"
 #include "platform/platform.h"
+#include "platform/dcap_guest.h"
 #include "platform/snp_guest.h"
+#include "platform/tsm.h"
 #include "policy/jws.h"
 #include "policy/policy.h"
 #include "util/file.h"
@@ -67,7 +69,7 @@ static const char verify_usage[] =
     "on standard error and in the JSON), 2 usage error or unreadable input.\n";
 
 static const char collect_usage[] =
-    "usage: vouch evidence collect --platform snp --report-data HEX\n"
+    "usage: vouch evidence collect --platform snp|tdx|sgx --report-data HEX\n"
     "           [--vmpl N] [--no-certs] -o FILE\n"
     "\n"
     "Ask this machine's TEE for evidence binding the 64 bytes of report data\n"
@@ -75,12 +77,15 @@ static const char collect_usage[] =
     "$VOUCH_TSM_ROOT, default /sys/kernel/config/tsm; $VOUCH_TSM_ENTRY names\n"
     "an entry to reuse), else /dev/sev-guest ($VOUCH_SEV_GUEST_DEV).  The\n"
     "evidence is the report, followed by the host's certificate table\n"
-    "(VCEK, ASK, ARK) when it supplies one.\n"
+    "(VCEK, ASK, ARK) when it supplies one.  TDX: a quote through\n"
+    "configfs-tsm (provider tdx_guest).  SGX: a quote through Gramine's\n"
+    "/dev/attestation ($VOUCH_SGX_ATTESTATION_ROOT) in an enclave built for\n"
+    "DCAP attestation.\n"
     "\n"
     "  --report-data HEX     exactly 64 bytes as 128 hex digits\n"
-    "  --vmpl N              the VMPL to report at (0-3; default: the\n"
+    "  --vmpl N              snp: the VMPL to report at (0-3; default: the\n"
     "                        interface's)\n"
-    "  --no-certs            leave the host's certificate table out\n"
+    "  --no-certs            snp: leave the host's certificate table out\n"
     "  -o FILE               where to write the evidence\n"
     "\n"
     "Exit status: 0 written, 1 the TEE failed or answered wrongly, 2 usage.\n";
@@ -749,6 +754,27 @@ evidence_collect_main(int argc, char **argv)
 	}
 	if (optind != argc || platform == NULL || !have_rd || out_path == NULL) {
 		fputs(collect_usage, stderr);
+		goto out;
+	}
+	if (strcmp(platform, "tdx") == 0 || strcmp(platform, "sgx") == 0) {
+		if (co.vmpl >= 0 || co.no_certs) {
+			rc = cli_usage("--vmpl and --no-certs are for snp");
+			goto out;
+		}
+		rv = strcmp(platform, "tdx") == 0 ?
+		    dcap_collect_tdx(ctx, NULL, rd, &ev, &ev_len) :
+		    dcap_collect_sgx(ctx, NULL, rd, &ev, &ev_len);
+		if (rv == VOUCH_OK) {
+			rv = vouch_file_write(ctx, out_path, ev, ev_len, 0644);
+		}
+		if (rv != VOUCH_OK) {
+			rc = cli_error(ctx, rv, CLI_EXIT_FAIL);
+			goto out;
+		}
+		fprintf(stderr, "vouch: %s quote from %s: %zu bytes -> %s\n",
+		    platform, strcmp(platform, "tdx") == 0 ? tsm_root(NULL) :
+		    dcap_sgx_root(NULL), ev_len, out_path);
+		rc = CLI_EXIT_OK;
 		goto out;
 	}
 	if (strcmp(platform, "snp") != 0) {

@@ -22,6 +22,12 @@ for bin in "$build"/fuzz_*; do
   if [ "$name" = snp_report ] && [ -d "$testdata/snp" ]; then
     seeds+=("$testdata/snp")
   fi
+  case "$name" in
+    dcap_quote) for d in tdx sgx tdx/az-tdx-vtpm tdx/gtg_ccel; do [ -d "$testdata/$d" ] && seeds+=("$testdata/$d"); done ;;
+    dcap_pck) [ -d "$testdata/certs/intel" ] && seeds+=("$testdata/certs/intel") ;;
+    ccel) [ -d "$testdata/tdx/gtg_ccel" ] && seeds+=("$testdata/tdx/gtg_ccel") ;;
+    crl) for d in crl/intel crl/amd tdx/gtg_collateral sgx/mc_collateral; do [ -d "$testdata/$d" ] && seeds+=("$testdata/$d"); done ;;
+  esac
   echo "fuzz: $name for ${seconds}s"
   if ! "$bin" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
       -artifact_prefix="$scratch/" -print_final_stats=0 "$work" "${seeds[@]}" \

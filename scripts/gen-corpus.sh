@@ -121,3 +121,10 @@ if [ -x "$S" ]; then
 else
   echo "no slog_write at $S: slog corpus not regenerated" >&2
 fi
+# DCAP (tdx, sgx): synthetic quotes, a PCK extension and certificate, a CC
+# event log and a CRL, all made by tests/unit/test_dcap.c's synthetic
+# hierarchy (generated keys, never Intel's); real quotes are seeds at run time
+B=$(dirname "$V")
+for t in dcap_quote dcap_pck ccel crl; do rm -rf "$top/fuzz/corpus/$t"; mkdir -p "$top/fuzz/corpus/$t"; done
+VOUCH_DCAP_CORPUS="$top/fuzz/corpus" "$B/test_dcap" >/dev/null
+echo "dcap corpora regenerated"

@@ -26,6 +26,7 @@
 
 #include "bs/bs.h"
 #include "crypto/crypto.h"
+#include "platform/ccel.h"
 #include "platform/dcap.h"
 #include "platform/platform.h"
 #include "util/file.h"
@@ -1148,6 +1149,298 @@ t_synth_status(void **state)
 	world_free(&w);
 }
 
+/* ---- the CC event log ---- */
+
+/* A log: Spec ID (SHA-384 only), then |n| events into RTMR0/1, data "ev". */
+static size_t
+synth_log(uint8_t *out, size_t cap, size_t n, uint32_t bad_index)
+{
+	static const uint8_t spec[] = "Spec ID Event03";
+	size_t off = 0, i;
+
+	assert_true(cap > 200 + n * 80);
+	memset(out, 0xff, cap);
+	put32(out, 0);
+	put32(out + 4, 3);		/* EV_NO_ACTION */
+	memset(out + 8, 0, 20);
+	put32(out + 28, 16 + 4 + 4 + 4 + 4 + 1);
+	off = 32;
+	memcpy(out + off, spec, 16);
+	off += 16;
+	put32(out + off, 0);
+	out[off + 4] = 0;
+	out[off + 5] = 2;
+	out[off + 6] = 0;
+	out[off + 7] = 2;
+	off += 8;
+	put32(out + off, 1);
+	put16(out + off + 4, 0x000c);
+	put16(out + off + 6, 48);
+	out[off + 8] = 0;
+	off += 9;
+	for (i = 0; i < n; i++) {
+		put32(out + off, i == 1 && bad_index != 0 ? bad_index :
+		    1 + (uint32_t)(i % 2));
+		put32(out + off + 4, 0x80000001u);
+		put32(out + off + 8, 1);
+		put16(out + off + 12, 0x000c);
+		memset(out + off + 14, (int)(0x10 + i), 48);
+		put32(out + off + 62, 2);
+		out[off + 66] = 'e';
+		out[off + 67] = 'v';
+		off += 68;
+	}
+	return off;
+}
+
+static void
+t_ccel(void **state)
+{
+	struct blob log = load("tdx/gtg_ccel/ccel_data.dat");
+	struct blob q = load("tdx/gtg_ccel/cos-113-tdx-quote.dat");
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct dcap_quote dq;
+	uint8_t rtmr[4][48], buf[4096], want[48], ext[96];
+	size_t n = 0, len, i;
+	unsigned int hn;
+
+	(void)state;
+	/* The real log replays to the real quote's RTMRs (T-3). */
+	assert_int_equal(ccel_replay(ctx, log.p, log.n, rtmr, &n, NULL, NULL),
+	    VOUCH_OK);
+	assert_true(n > 10);
+	assert_int_equal(dcap_quote_parse(ctx, q.p, q.n, &dq), VOUCH_OK);
+	for (i = 0; i < 4; i++) {
+		assert_memory_equal(rtmr[i], dq.td.rtmr[i], 48);
+	}
+	/* A flipped digest byte changes the result. */
+	log.p[0x58] ^= 1;
+	assert_int_equal(ccel_replay(ctx, log.p, log.n, rtmr, &n, NULL, NULL),
+	    VOUCH_OK);
+	assert_memory_not_equal(rtmr[0], dq.td.rtmr[0], 48);
+	log.p[0x58] ^= 1;
+	/* Every truncation: an error or a shorter replay, never a crash. */
+	for (i = 0; i < 20000; i += stride * 3) {
+		if (ccel_replay(ctx, log.p, i, rtmr, &n, NULL, NULL) ==
+		    VOUCH_OK) {
+			assert_true(n <= 200);
+		}
+	}
+	/* A synthetic log: the extend rule, event by event. */
+	len = synth_log(buf, sizeof(buf), 3, 0);
+	assert_int_equal(ccel_replay(ctx, buf, len, rtmr, &n, NULL, NULL),
+	    VOUCH_OK);
+	assert_int_equal(n, 3);
+	memset(ext, 0, 48);
+	memset(ext + 48, 0x10, 48);
+	assert_int_equal(EVP_Digest(ext, 96, want, &hn, EVP_sha384(), NULL), 1);
+	memcpy(ext, want, 48);
+	memset(ext + 48, 0x12, 48);
+	assert_int_equal(EVP_Digest(ext, 96, want, &hn, EVP_sha384(), NULL), 1);
+	assert_memory_equal(rtmr[0], want, 48);
+	/* Errors: an index above RTMR3, no Spec ID, a length past the end. */
+	len = synth_log(buf, sizeof(buf), 3, 7);
+	assert_int_equal(ccel_replay(ctx, buf, len, rtmr, &n, NULL, NULL),
+	    VOUCH_ERR_BAD_FIELD);
+	len = synth_log(buf, sizeof(buf), 3, 0);
+	buf[32] = 'X';
+	assert_int_equal(ccel_replay(ctx, buf, len, rtmr, &n, NULL, NULL),
+	    VOUCH_ERR_BAD_MAGIC);
+	len = synth_log(buf, sizeof(buf), 3, 0);
+	put32(buf + len - 6, 0x7fffffff);
+	assert_int_equal(ccel_replay(ctx, buf, len, rtmr, &n, NULL, NULL),
+	    VOUCH_ERR_TRUNCATED);
+	len = synth_log(buf, sizeof(buf), 3, 0);
+	put16(buf + 57 + 4, 0x000b);	/* the Spec ID lists SHA-256 only */
+	put16(buf + 57 + 6, 32);
+	assert_int_equal(ccel_replay(ctx, buf, len, rtmr, &n, NULL, NULL),
+	    VOUCH_ERR_UNSUPPORTED_VERSION);
+	free(log.p);
+	free(q.p);
+	vouch_ctx_free(ctx);
+}
+
+/* Quote parser rules beyond what the verification tests reach. */
+static void
+t_quote_rules(void **state)
+{
+	struct qopts o = { .tdx = true, .qe_flags = 0x11 };
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct synth s;
+	struct dcap_quote dq;
+	struct blob q;
+	size_t i;
+
+	(void)state;
+	synth_init(&s, false);
+	q = synth_quote(&s, &o);
+	assert_int_equal(dcap_quote_parse(ctx, q.p, q.n, &dq), VOUCH_OK);
+	assert_int_equal(dq.quote_len, q.n);
+	assert_int_equal(dq.trailing, 0);
+	put16(q.p, 6);
+	assert_int_equal(dcap_quote_parse(ctx, q.p, q.n, &dq),
+	    VOUCH_ERR_UNSUPPORTED_VERSION);
+	put16(q.p, 4);
+	put16(q.p + 2, 3);
+	assert_int_equal(dcap_quote_parse(ctx, q.p, q.n, &dq),
+	    VOUCH_ERR_UNSUPPORTED_VERSION);
+	put16(q.p + 2, 2);
+	put32(q.p + 4, 0x80);
+	assert_int_equal(dcap_quote_parse(ctx, q.p, q.n, &dq),
+	    VOUCH_ERR_BAD_FIELD);
+	put32(q.p + 4, 0x81);
+	q.p[12] ^= 1;
+	assert_int_equal(dcap_quote_parse(ctx, q.p, q.n, &dq),
+	    VOUCH_ERR_BAD_FIELD);
+	q.p[12] ^= 1;
+	/* Certification data type 6 must be there, not 5 or 7. */
+	put16(q.p + 48 + 584 + 4 + 128, 5);
+	assert_int_equal(dcap_quote_parse(ctx, q.p, q.n, &dq),
+	    VOUCH_ERR_UNSUPPORTED_VERSION);
+	put16(q.p + 48 + 584 + 4 + 128, 6);
+	/* Slack inside the signature data is refused; after it, tolerated. */
+	put32(q.p + 48 + 584, (uint32_t)(q.n - 48 - 584 - 4 - 1));
+	assert_int_not_equal(dcap_quote_parse(ctx, q.p, q.n, &dq), VOUCH_OK);
+	put32(q.p + 48 + 584, (uint32_t)(q.n - 48 - 584 - 4));
+	q.p = realloc(q.p, q.n + 70);
+	assert_non_null(q.p);
+	memset(q.p + q.n, 0, 70);
+	assert_int_equal(dcap_quote_parse(ctx, q.p, q.n + 70, &dq), VOUCH_OK);
+	assert_int_equal(dq.trailing, 70);
+	/* Every declared length: 0 and all ones. */
+	for (i = 0; i < 3; i++) {
+		size_t at[3] = { 48 + 584, 48 + 584 + 4 + 128 + 2,
+		    48 + 584 + 4 + 128 + 6 + 384 + 64 };
+		uint8_t save[4];
+
+		memcpy(save, q.p + at[i], 4);
+		memset(q.p + at[i], 0, i == 2 ? 2 : 4);
+		assert_int_not_equal(dcap_quote_parse(ctx, q.p, q.n, &dq),
+		    VOUCH_OK);
+		memset(q.p + at[i], 0xff, i == 2 ? 2 : 4);
+		assert_int_not_equal(dcap_quote_parse(ctx, q.p, q.n, &dq),
+		    VOUCH_OK);
+		memcpy(q.p + at[i], save, 4);
+	}
+	assert_int_equal(dcap_quote_parse(ctx, q.p, q.n, &dq), VOUCH_OK);
+	/* Above the size limit. */
+	assert_int_equal(dcap_quote_parse(ctx, q.p, DCAP_QUOTE_MAX + 1, &dq),
+	    VOUCH_ERR_TOO_LARGE);
+	free(q.p);
+	synth_free(&s);
+	vouch_ctx_free(ctx);
+}
+
+/* The PCK SGX extension: real certificates, and malformed variants. */
+static void
+t_pck_extension(void **state)
+{
+	static const uint8_t ppid[16] = { 0x08, 0x9d, 0xdf, 0xdb, 0x9c, 0x03,
+	    0x59, 0xc8, 0x2a, 0x3b, 0xc7, 0x71, 0x92, 0x39, 0x57, 0x4e };
+	struct blob q = load("tdx/gtg_spr_e4_quote_v4.dat");
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	struct dcap_quote dq;
+	struct dcap_pck_ext e;
+	struct synth s;
+	uint8_t ext[4096];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(dcap_quote_parse(ctx, q.p, q.n, &dq), VOUCH_OK);
+	assert_int_equal(dq.trailing, 39);
+	assert_int_equal(vouch_certs_parse(ctx, dq.pck_chain, dq.pck_chain_len,
+	    sk), VOUCH_OK);
+	assert_int_equal(dcap_pck_ext_from_cert(ctx, sk_X509_value(sk, 0), &e),
+	    VOUCH_OK);
+	/* tdx/PROVENANCE.md T-1 (go-tdx-guest TestPckCertificateExtensions). */
+	assert_memory_equal(e.fmspc, "\x50\x80\x6f\x00\x00\x00", 6);
+	assert_memory_equal(e.pceid, "\x00\x00", 2);
+	assert_int_equal(e.pcesvn, 11);
+	assert_memory_equal(e.cpusvn, "\x03\x03\x02\x02\x02\x01\x00\x02", 8);
+	assert_memory_equal(e.ppid, ppid, 16);
+	/* The intermediate has no SGX extension. */
+	assert_int_equal(dcap_pck_ext_from_cert(ctx, sk_X509_value(sk, 1), &e),
+	    VOUCH_ERR_BAD_CERT);
+	synth_init(&s, false);
+	n = sgx_extension(&s, ext);
+	assert_int_equal(dcap_pck_ext_parse(ctx, ext, n, &e), VOUCH_OK);
+	assert_int_equal(e.pcesvn, 13);
+	/* Every truncation and a byte after the end. */
+	for (size_t i = 0; i < n; i++) {
+		assert_int_not_equal(dcap_pck_ext_parse(ctx, ext, i, &e),
+		    VOUCH_OK);
+	}
+	ext[n] = 0;
+	assert_int_not_equal(dcap_pck_ext_parse(ctx, ext, n + 1, &e), VOUCH_OK);
+	/* FMSPC of 5 bytes: shorten the member in place is not possible; a
+	 * flipped OID arc makes an unknown member. */
+	ext[4 + 2 + 9] = 9;	/* first member's arc: .1 -> .9 */
+	assert_int_equal(dcap_pck_ext_parse(ctx, ext, n, &e),
+	    VOUCH_ERR_BAD_CERT);
+	synth_free(&s);
+	sk_X509_pop_free(sk, X509_free);
+	free(q.p);
+	vouch_ctx_free(ctx);
+}
+
+/*
+ * With VOUCH_DCAP_CORPUS set to a directory: write the synthetic inputs
+ * the fuzz corpora are made of (scripts/gen-corpus.sh).  A no-op test
+ * otherwise.
+ */
+static void
+write_file(const char *dir, const char *sub, const char *name,
+    const uint8_t *p, size_t n)
+{
+	char path[1024];
+	FILE *f;
+
+	(void)snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, name);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(p, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void
+t_corpus(void **state)
+{
+	const char *dir = getenv("VOUCH_DCAP_CORPUS");
+	struct qopts o = { .tdx = true, .qe_flags = 0x11 };
+	struct synth s;
+	struct blob q, c;
+	uint8_t buf[4096];
+	unsigned char *der = NULL;
+	size_t n;
+	int dn;
+
+	(void)state;
+	if (dir == NULL) {
+		skip();
+	}
+	synth_init(&s, false);
+	q = synth_quote(&s, &o);
+	write_file(dir, "dcap_quote", "synth-tdx-v4", q.p, q.n);
+	free(q.p);
+	o.tdx = false;
+	q = synth_quote(&s, &o);
+	write_file(dir, "dcap_quote", "synth-sgx-v3", q.p, q.n);
+	free(q.p);
+	n = sgx_extension(&s, buf);
+	write_file(dir, "dcap_pck", "synth-extension", buf, n);
+	dn = i2d_X509(s.pck, &der);
+	assert_true(dn > 0);
+	write_file(dir, "dcap_pck", "synth-pck-cert", der, (size_t)dn);
+	OPENSSL_free(der);
+	n = synth_log(buf, sizeof(buf), 5, 0);
+	write_file(dir, "ccel", "synth-log", buf, n + 16);
+	c = synth_crl(s.ca, s.ca_key, s.pck);
+	write_file(dir, "crl", "synth-crl-one-entry", c.p, c.n);
+	free(c.p);
+	synth_free(&s);
+}
+
 int
 main(void)
 {
@@ -1162,6 +1455,10 @@ main(void)
 		cmocka_unit_test(t_synth_tdx),
 		cmocka_unit_test(t_synth_qe_identity),
 		cmocka_unit_test(t_synth_status),
+		cmocka_unit_test(t_ccel),
+		cmocka_unit_test(t_quote_rules),
+		cmocka_unit_test(t_pck_extension),
+		cmocka_unit_test(t_corpus),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
