@@ -36,7 +36,8 @@ void		vouch_p384_key_free(struct vouch_p384_key *k);
 /*
  * vouch_p384_verify checks the ECDSA P-384 signature r || s (48 + 48
  * bytes, big-endian, as IEEE P1363) over SHA-384(|msg|).  r and s must be
- * in [1, n-1].
+ * in [1, n-1].  A signature nettle refuses is checked again with OpenSSL
+ * (nettle 3.8 refuses valid signatures whose check doubles a point).
  */
 bool		vouch_p384_verify(const struct vouch_p384_key *k,
 		    const uint8_t *msg, size_t n, const uint8_t sig[96]);
