@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 
@@ -203,12 +204,61 @@ vouch_client_challenge(struct vouch_ctx *ctx, struct vouch_client *c,
 	return VOUCH_OK;
 }
 
+/* One response header captured by name (case-insensitive). */
+struct header {
+	const char	*name;
+	char		*value;		/* malloc'd, NUL-terminated */
+	bool		 too_big;
+};
+
+static size_t
+header_cb(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct header *h = arg;
+	size_t n = size * nmemb, nl, vl;
+	char *v;
+
+	if (nmemb != 0 && n / nmemb != size) {
+		return 0;
+	}
+	nl = strlen(h->name);
+	if (n <= nl || data[nl] != ':' || strncasecmp(data, h->name, nl) != 0) {
+		return n;
+	}
+	v = data + nl + 1;
+	vl = n - nl - 1;
+	while (vl > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		vl--;
+	}
+	while (vl > 0 && (v[vl - 1] == '\r' || v[vl - 1] == '\n' ||
+	    v[vl - 1] == ' ')) {
+		vl--;
+	}
+	if (vl > VOUCH_HTTP_HEADER_MAX) {
+		h->too_big = true;
+		return 0;
+	}
+	free(h->value);
+	h->value = strndup(v, vl);
+	return h->value != NULL ? n : 0;
+}
+
 enum vouch_err
 vouch_http_get(struct vouch_ctx *ctx, const char *url, size_t max,
     uint8_t **out, size_t *out_len)
 {
+	return vouch_http_get_hdr(ctx, url, max, NULL, NULL, out, out_len);
+}
+
+enum vouch_err
+vouch_http_get_hdr(struct vouch_ctx *ctx, const char *url, size_t max,
+    const char *header_name, char **header_value, uint8_t **out,
+    size_t *out_len)
+{
 	enum vouch_err rv = VOUCH_ERR_NETWORK;
 	struct body resp = { NULL, 0, false, max };
+	struct header hdr = { header_name, NULL, false };
 	const char *proto;
 	long status = 0;
 	CURLcode cc;
@@ -249,15 +299,20 @@ vouch_http_get(struct vouch_ctx *ctx, const char *url, size_t max,
 	    CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp) != CURLE_OK) {
+	    curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp) != CURLE_OK ||
+	    (header_name != NULL &&
+	    (curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_HEADERDATA, &hdr) != CURLE_OK))) {
 		rv = vouch_fail(ctx, VOUCH_ERR_NETWORK, "curl setup failed");
 		goto out;
 	}
 	cc = curl_easy_perform(h);
 	if (cc != CURLE_OK) {
-		rv = vouch_fail(ctx, resp.too_big ? VOUCH_ERR_TOO_LARGE :
-		    VOUCH_ERR_NETWORK, "GET %s: %s", url, resp.too_big ?
-		    "response too large" : curl_easy_strerror(cc));
+		rv = vouch_fail(ctx, resp.too_big || hdr.too_big ?
+		    VOUCH_ERR_TOO_LARGE : VOUCH_ERR_NETWORK, "GET %s: %s", url,
+		    resp.too_big || hdr.too_big ? "response too large" :
+		    curl_easy_strerror(cc));
 		goto out;
 	}
 	(void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -270,12 +325,22 @@ vouch_http_get(struct vouch_ctx *ctx, const char *url, size_t max,
 		rv = vouch_fail(ctx, VOUCH_ERR_NETWORK, "GET %s: empty body", url);
 		goto out;
 	}
+	if (header_name != NULL && hdr.value == NULL) {
+		rv = vouch_fail(ctx, VOUCH_ERR_NETWORK,
+		    "GET %s: no %s header", url, header_name);
+		goto out;
+	}
 	*out = resp.p;
 	*out_len = resp.n;
 	resp.p = NULL;
+	if (header_value != NULL) {
+		*header_value = hdr.value;
+		hdr.value = NULL;
+	}
 	rv = VOUCH_OK;
  out:
 	free(resp.p);
+	free(hdr.value);
 	curl_easy_cleanup(h);
 	return rv;
 }

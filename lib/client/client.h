@@ -63,6 +63,18 @@ enum vouch_err	vouch_client_challenge(struct vouch_ctx *ctx,
  */
 enum vouch_err	vouch_http_get(struct vouch_ctx *ctx, const char *url,
 		    size_t max, uint8_t **out, size_t *out_len) VOUCH_MUST_CHECK;
+/* Longest response header value vouch_http_get_hdr keeps. */
+#define VOUCH_HTTP_HEADER_MAX	(32u * 1024u)
+/*
+ * vouch_http_get, also returning the value of the response header
+ * |header_name| (case-insensitive; malloc'd into *header_value).  A 200
+ * answer without it is VOUCH_ERR_NETWORK; a value above
+ * VOUCH_HTTP_HEADER_MAX is VOUCH_ERR_TOO_LARGE.  For Intel PCS, whose
+ * issuer chains come in headers.
+ */
+enum vouch_err	vouch_http_get_hdr(struct vouch_ctx *ctx, const char *url,
+		    size_t max, const char *header_name, char **header_value,
+		    uint8_t **out, size_t *out_len) VOUCH_MUST_CHECK;
 
 /* Longest problem code passed on from vouchd. */
 #define VOUCH_PROBLEM_CODE_MAX	48
