@@ -39,6 +39,7 @@
 #include "bs/json.h"
 #include "claims/claims.h"
 #include "crypto/crypto.h"
+#include "crypto/ecverify.h"
 #include "platform/ccel.h"
 #include "platform/dcap.h"
 #include "platform/dcap_pcs.h"
@@ -925,16 +926,15 @@ check_pck_chain(struct vouch_ctx *ctx, struct dcap_coll *c,
 /* Checklist #4: the QE report, its signature and its key binding. */
 static enum vouch_err
 check_qe_report(struct vouch_ctx *ctx, const struct dcap_quote *q,
-    X509 *leaf)
+    struct vouch_ec_verifier *pck)
 {
 	uint8_t want[VOUCH_SHA256_BYTES];
 	EVP_MD_CTX *md;
 	unsigned int n = 0;
 	size_t i;
 
-	if (vouch_ecdsa_verify_raw(ctx, X509_get0_pubkey(leaf), q->qe_report_p,
-	    DCAP_SGX_REPORT_LEN, q->qe_report_sig, DCAP_P256_SIG_LEN) !=
-	    VOUCH_OK) {
+	if (!vouch_ec_verifier_verify(pck, q->qe_report_p, DCAP_SGX_REPORT_LEN,
+	    q->qe_report_sig, DCAP_P256_SIG_LEN)) {
 		return vouch_fail(ctx, VOUCH_ERR_SIGNATURE_INVALID,
 		    "dcap: the QE report signature does not verify with the "
 		    "PCK key");
@@ -1077,10 +1077,11 @@ struct dcap_chain_extra {
 	struct dcap_pck_ext	 pck;
 	struct dcap_tcb_info	*ti;
 	struct dcap_qe_identity	*qi;
-	/* The last attestation key seen with this chain (a QE keeps its
-	 * key across quotes), imported once. */
+	/* The PCK key, and the last attestation key seen with this chain
+	 * (a QE keeps its key across quotes), prepared once. */
+	struct vouch_ec_verifier *pck_v;
 	uint8_t			 ak_raw[DCAP_P256_KEY_LEN];
-	EVP_PKEY		*ak;
+	struct vouch_ec_verifier *ak_v;
 };
 
 static void
@@ -1091,7 +1092,8 @@ dcap_chain_extra_free(void *p)
 	if (e != NULL) {
 		free(e->ti);
 		free(e->qi);
-		EVP_PKEY_free(e->ak);
+		vouch_ec_verifier_free(e->pck_v);
+		vouch_ec_verifier_free(e->ak_v);
 		free(e);
 	}
 }
@@ -1213,7 +1215,8 @@ dcap_verify_pinned(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	struct dcap_verdict v;
 	struct dcap_chain_extra *ce = NULL, *hit = NULL;
 	STACK_OF(X509) *chain = NULL;
-	EVP_PKEY *ak = NULL, *ak_new = NULL;
+	struct vouch_ec_verifier *ak = NULL, *ak_new = NULL;
+	EVP_PKEY *ak_key = NULL;
 	X509 *leaf = NULL;
 	uint8_t root_id[VOUCH_SHA256_BYTES], ckey[VOUCH_SHA256_BYTES];
 	enum vouch_err rv;
@@ -1256,18 +1259,22 @@ dcap_verify_pinned(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	}
 
 	/* 2. The quote signature (checklist #3). */
-	if (hit != NULL && hit->ak != NULL &&
+	if (hit != NULL && hit->ak_v != NULL &&
 	    memcmp(hit->ak_raw, q.att_key, sizeof(q.att_key)) == 0) {
-		ak = hit->ak;
+		ak = hit->ak_v;
 	} else {
-		rv = p256_key(ctx, q.att_key, &ak_new);
+		rv = p256_key(ctx, q.att_key, &ak_key);
+		if (rv == VOUCH_OK) {
+			rv = vouch_ec_verifier_new(ctx, ak_key, &ak_new);
+		}
+		EVP_PKEY_free(ak_key);
 		if (rv != VOUCH_OK) {
 			goto out;
 		}
 		ak = ak_new;
 	}
-	if (vouch_ecdsa_verify_raw(ctx, ak, q.signed_p, q.signed_len, q.sig,
-	    sizeof(q.sig)) != VOUCH_OK) {
+	if (!vouch_ec_verifier_verify(ak, q.signed_p, q.signed_len, q.sig,
+	    sizeof(q.sig))) {
 		rv = vouch_fail(ctx, VOUCH_ERR_SIGNATURE_INVALID,
 		    "dcap: the quote signature does not verify with its "
 		    "attestation key");
@@ -1277,12 +1284,12 @@ dcap_verify_pinned(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	/* Warm: the QE report is all that is left to check. */
 	if (hit != NULL) {
 		if (ak_new != NULL) {
-			EVP_PKEY_free(hit->ak);
-			hit->ak = ak_new;
+			vouch_ec_verifier_free(hit->ak_v);
+			hit->ak_v = ak_new;
 			memcpy(hit->ak_raw, q.att_key, sizeof(q.att_key));
 			ak_new = NULL;
 		}
-		rv = check_qe_report(ctx, &q, leaf);
+		rv = check_qe_report(ctx, &q, hit->pck_v);
 		if (rv == VOUCH_OK && tdx) {
 			rv = check_event_log(ctx, cfg, &q.td, &v);
 		}
@@ -1326,7 +1333,11 @@ dcap_verify_pinned(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	}
 
 	/* 4. The QE report (checklist #4) and the PCK's SGX extension. */
-	rv = check_qe_report(ctx, &q, leaf);
+	rv = vouch_ec_verifier_new(ctx, X509_get0_pubkey(leaf), &ce->pck_v);
+	if (rv != VOUCH_OK) {
+		goto out;
+	}
+	rv = check_qe_report(ctx, &q, ce->pck_v);
 	if (rv != VOUCH_OK) {
 		goto out;
 	}
@@ -1387,7 +1398,7 @@ dcap_verify_pinned(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	    rv == VOUCH_ERR_TCB_REVOKED || rv == VOUCH_ERR_QE_IDENTITY_MISMATCH ||
 	    rv == VOUCH_ERR_TCB_STATUS_UNKNOWN ||
 	    rv == VOUCH_ERR_TCB_MISMATCH)) {
-		ce->ak = ak_new;
+		ce->ak_v = ak_new;
 		memcpy(ce->ak_raw, q.att_key, sizeof(q.att_key));
 		ak_new = NULL;
 		vouch_chain_cache_put_ex(cfg, ckey, chain, root_id, nb, na, ce,
@@ -1398,7 +1409,7 @@ dcap_verify_pinned(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	if (leaf_owned) {
 		X509_free(leaf);
 	}
-	EVP_PKEY_free(ak_new);
+	vouch_ec_verifier_free(ak_new);
 	dcap_chain_extra_free(ce);
 	sk_X509_pop_free(chain, X509_free);
 	coll_free(&c);
