@@ -1149,6 +1149,61 @@ t_synth_status(void **state)
 	world_free(&w);
 }
 
+/*
+ * The warm path (chain and collateral verdict cached) refuses what the
+ * cold one refuses: collateral going stale, flipped quote and QE bytes,
+ * another attestation key.
+ */
+static void
+t_warm_cache(void **state)
+{
+	struct blob q = load(T5_QUOTE), b = load(T5_BUNDLE);
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct vouch_verify_config *cfg = vouch_verify_config_new();
+	struct vouch_result *res = NULL;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(vouch_verify_config_set_platform(ctx, cfg, "tdx"),
+	    VOUCH_OK);
+	assert_int_equal(vouch_verify_config_add_endorsement(ctx, cfg, b.p,
+	    b.n), VOUCH_OK);
+	vouch_ctx_set_time(ctx, T5_TIME);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(vouch_verify_evidence(ctx, cfg, q.p, 4936, &res),
+		    VOUCH_OK);
+		vouch_result_free(res);
+		res = NULL;
+	}
+	/* Flipped bytes, warm: body, quote signature, QE report, QE sig. */
+	for (i = V4_BODY; i < V4_AUTH_LEN; i += 41) {
+		q.p[i] ^= 0x04;
+		assert_int_not_equal(vouch_verify_evidence(ctx, cfg, q.p, 4936,
+		    &res), VOUCH_OK);
+		q.p[i] ^= 0x04;
+	}
+	assert_int_equal(vouch_verify_evidence(ctx, cfg, q.p, 4936, &res),
+	    VOUCH_OK);
+	vouch_result_free(res);
+	res = NULL;
+	/* One second later the PCK CRL is past its nextUpdate. */
+	vouch_ctx_set_time(ctx, T5_TIME + 1);
+	assert_int_equal(vouch_verify_evidence(ctx, cfg, q.p, 4936, &res),
+	    VOUCH_ERR_CRL_EXPIRED);
+	/* Before the PCK was issued. */
+	vouch_ctx_set_time(ctx, 1738800000);
+	assert_int_equal(vouch_verify_evidence(ctx, cfg, q.p, 4936, &res),
+	    VOUCH_ERR_CERT_NOT_YET_VALID);
+	vouch_ctx_set_time(ctx, T5_TIME);
+	assert_int_equal(vouch_verify_evidence(ctx, cfg, q.p, 4936, &res),
+	    VOUCH_OK);
+	vouch_result_free(res);
+	vouch_verify_config_free(cfg);
+	vouch_ctx_free(ctx);
+	free(q.p);
+	free(b.p);
+}
+
 /* ---- the CC event log ---- */
 
 /* A log: Spec ID (SHA-384 only), then |n| events into RTMR0/1, data "ev". */
@@ -1455,6 +1510,7 @@ main(void)
 		cmocka_unit_test(t_synth_tdx),
 		cmocka_unit_test(t_synth_qe_identity),
 		cmocka_unit_test(t_synth_status),
+		cmocka_unit_test(t_warm_cache),
 		cmocka_unit_test(t_ccel),
 		cmocka_unit_test(t_quote_rules),
 		cmocka_unit_test(t_pck_extension),
