@@ -14,6 +14,8 @@
  *                 served by Intel PCS v4, the dcap-qvl collateral bundle,
  *                 and TCB level matching (VERIFIER-CHECKLIST §1.2 #7-#11).
  *   ccel.c        the TDX CC event log and RTMR replay (ccel.h).
+ *   dcap_pcs.c    collateral from the cache and Intel PCS (dcap_pcs.h).
+ *   dcap_guest.c  collection in the TEE (dcap_guest.h).
  *
  * Every parser takes untrusted bytes and reads them through the
  * bounds-checked cursor (bs/bs.h); every declared length is checked
@@ -156,8 +158,9 @@ struct dcap_quote {
  * version and body type, the Intel QE vendor id), every declared length
  * against the bytes left (VOUCH_ERR_TRUNCATED), certification data of
  * type 6 wrapping type 5 in v4/v5 and type 5 in v3 (any other type
- * VOUCH_ERR_UNSUPPORTED_VERSION... see dcap_quote.c), the reserved fields
- * of the bodies zero (VOUCH_ERR_RESERVED_NONZERO).
+ * VOUCH_ERR_UNSUPPORTED_VERSION), the reserved fields of the SGX report
+ * bodies zero (VOUCH_ERR_RESERVED_NONZERO), no slack inside the signature
+ * data (VOUCH_ERR_TRAILING_DATA).
  *
  * Trailing bytes: the quote ends where its signature data ends; bytes
  * after that (real quote buffers carry zero padding or appended text)
@@ -246,7 +249,9 @@ struct dcap_isv_level {
 struct dcap_tdx_module_identity {
 	char		id[16];		/* "TDX_01" */
 	uint8_t		mrsigner[48];
-	uint64_t	attributes;	/* as the hex string reads, big-endian */
+	/* The hex-decoded bytes read little-endian: quote byte i is hex
+	 * byte i (Intel compares byte arrays). */
+	uint64_t	attributes;
 	uint64_t	attributes_mask;
 	struct dcap_isv_level	levels[DCAP_MAX_TCB_LEVELS];
 	size_t		n_levels;
@@ -291,7 +296,7 @@ struct dcap_qe_identity {
  * A signed collateral document: the exact bytes the signature covers
  * (the raw text of the "tcbInfo" / "enclaveIdentity" member, or the
  * dcap-qvl string), and the raw r||s signature.  |signed_p| points into
- * the caller's buffer (or into |owned| when it had to be decoded).
+ * the caller's buffer.
  */
 struct dcap_signed_json {
 	const uint8_t	*signed_p;
@@ -348,8 +353,9 @@ void		dcap_bundle_free(struct dcap_bundle *b);
  * |ti|->levels in document order (they are sorted descending): the
  * first level whose 16 SGX SVNs are each <= |pck|->comp_svn and whose
  * pcesvn <= |pck|->pcesvn and, for TDX (|tee_tcb_svn| non-NULL), whose
- * 16 TDX SVNs are each <= tee_tcb_svn (index 1 skipped when the module
- * identity rule below applies).  *out_level gets its index.
+ * 16 TDX SVNs are each <= tee_tcb_svn (indices 0 and 1 skipped when
+ * tee_tcb_svn[1] > 0: the module identity rule below judges the module).
+ * *out_level gets its index.
  * No level: VOUCH_ERR_TCB_NO_MATCH.  A TDX TCB Info level without
  * tdxtcbcomponents while |tee_tcb_svn| is given: VOUCH_ERR_BAD_FIELD.
  */
@@ -374,7 +380,8 @@ enum vouch_err	dcap_match_module_identity(struct vouch_ctx *ctx,
 /*
  * dcap_match_qe_identity checks a QE report against |qi|: MISCSELECT and
  * ATTRIBUTES under their masks, MRSIGNER and ISVPRODID equal
- * (VOUCH_ERR_MEASUREMENT_NOT_TRUSTED naming the field), and returns the
+ * (VOUCH_ERR_MEASUREMENT_NOT_TRUSTED naming the field; dcap.c reports it
+ * as VOUCH_ERR_QE_IDENTITY_MISMATCH), and returns the
  * first level with isvsvn <= the report's ISVSVN (none:
  * VOUCH_ERR_TCB_NO_MATCH) in *out.
  */
@@ -388,7 +395,8 @@ enum vouch_err	dcap_match_qe_identity(struct vouch_ctx *ctx,
  * identity status (QuoteVerifier.cpp convergeTcbStatus): an OutOfDate
  * QE makes UpToDate / SWHardeningNeeded -> OutOfDate and the
  * Configuration* ones -> OutOfDateConfigurationNeeded; a Revoked QE ->
- * Revoked; otherwise the platform status.  Advisories are the union.
+ * Revoked; otherwise the platform status.  (dcap.c merges the
+ * advisories of the levels it used.)
  */
 enum dcap_tcb_status dcap_converge_status(enum dcap_tcb_status platform,
 		    enum dcap_tcb_status qe);
