@@ -146,7 +146,7 @@ expect 2 - -- "$V" evidence collect --platform snp --report-data 0102 -o "$T/x"
 expect 2 - -- "$V" evidence collect --platform snp --report-data "$RD"
 expect 2 - -- "$V" evidence collect --report-data "$RD" -o "$T/x"
 expect 2 - -- "$V" evidence collect --platform snp --report-data "$RD" --vmpl 4 -o "$T/x"
-expect 1 VOUCH_ERR_UNSUPPORTED_PLATFORM -- "$V" evidence collect --platform tdx --report-data "$RD" -o "$T/x"
+expect 1 VOUCH_ERR_UNSUPPORTED_PLATFORM -- "$V" evidence collect --platform tpm --report-data "$RD" -o "$T/x"
 expect 2 - -- "$V" evidence collect --platform nope --report-data "$RD" -o "$T/x"
 "$V" evidence collect --help | grep -q "VOUCH_TSM_ROOT" && ok || bad "help"
 
