@@ -597,6 +597,13 @@ struct dcap_verdict {
 	int			 eval_number;
 	bool			 ccel_replayed;
 	size_t			 ccel_events;
+	/* From the replayed log (ccel_visit). */
+	int			 secure_boot;	/* -1: no SecureBoot event */
+	bool			 has_cmdline;
+	char			 cmdline[VOUCH_CLAIM_STRING_MAX];
+	uint8_t			 apps[VOUCH_CLAIM_BYTES_MAX];
+	size_t			 napps;
+	bool			 apps_overflow;
 };
 
 static enum vouch_err
@@ -726,12 +733,17 @@ set_td_claims(struct vouch_ctx *ctx, struct vouch_claims *c,
 			return rv;
 		}
 	}
-	if (v->ccel_replayed) {
-		rv = vouch_claims_set_int(ctx, c, "tdx.ccel_events",
-		    (int64_t)v->ccel_events);
-		if (rv != VOUCH_OK) {
-			return rv;
-		}
+	if (v->ccel_replayed &&
+	    ((rv = vouch_claims_set_int(ctx, c, "tdx.ccel_events",
+	    (int64_t)v->ccel_events)) != VOUCH_OK ||
+	    (v->secure_boot >= 0 && (rv = vouch_claims_set_bool(ctx, c,
+	    "tdx.ccel.secure_boot", v->secure_boot == 1)) != VOUCH_OK) ||
+	    (v->has_cmdline && (rv = vouch_claims_set_string(ctx, c,
+	    "tdx.ccel.kernel_cmdline", v->cmdline)) != VOUCH_OK) ||
+	    (v->napps > 0 && !v->apps_overflow && (rv = vouch_claims_set_bytes(
+	    ctx, c, "tdx.ccel.boot_applications", v->apps, v->napps)) !=
+	    VOUCH_OK))) {
+		return rv;
 	}
 	if (v->module_status != DCAP_TCB_UNKNOWN) {
 		rv = vouch_claims_set_string(ctx, c, "tdx.module_tcb_status",
@@ -1036,6 +1048,84 @@ check_td_attributes(struct vouch_ctx *ctx, const struct dcap_td_report *td)
 	return VOUCH_OK;
 }
 
+#define EV_IPL				0x0000000du
+#define EV_EFI_VARIABLE_DRIVER_CONFIG	0x80000001u
+#define EV_EFI_BOOT_SERVICES_APPLICATION 0x80000003u
+
+/* "SecureBoot" in UTF-16LE, the variable name UEFI measures into RTMR0. */
+static const uint8_t secure_boot_name[20] = {
+	'S', 0, 'e', 0, 'c', 0, 'u', 0, 'r', 0, 'e', 0, 'B', 0, 'o', 0,
+	'o', 0, 't', 0,
+};
+
+/*
+ * What replayed events say that policies ask about (docs/tdx.md §4):
+ * UEFI Secure Boot (the SecureBoot variable, UEFI_VARIABLE_DATA: GUID,
+ * UINT64 name length in characters, UINT64 data length, name, data; TCG
+ * PFP §10.2.6), the kernel command line GRUB measures ("kernel_cmdline: "
+ * EV_IPL event), and the digests of the EFI applications loaded (shim,
+ * bootloader, kernel).  The events are authentic once the log replayed to
+ * the quote's RTMRs, but an event's data is only as authentic as its
+ * relation to its digest: the variable event's digest is SHA-384 of its
+ * data (TCG PFP §10.4.1), GRUB's is SHA-384 of the command line after
+ * the prefix; an event whose data does not hash to its digest gives no
+ * claim.  The applications' digests (Authenticode) are claims as they are.
+ */
+static bool
+digest_of(const uint8_t *p, size_t n, const uint8_t digest[48])
+{
+	uint8_t h[48];
+	unsigned int hn = 0;
+
+	return EVP_Digest(p, n, h, &hn, EVP_sha384(), NULL) == 1 &&
+	    hn == sizeof(h) && memcmp(h, digest, sizeof(h)) == 0;
+}
+
+static int
+ccel_visit(void *arg, const struct ccel_event *e)
+{
+	static const char prefix[] = "kernel_cmdline: ";
+	struct dcap_verdict *v = arg;
+	struct cbs c, name;
+	uint64_t nlen, dlen;
+	uint8_t val;
+	size_t i, n;
+
+	if (e->event_type == EV_EFI_VARIABLE_DRIVER_CONFIG &&
+	    digest_of(e->data, e->data_len, e->digest)) {
+		cbs_init(&c, e->data, e->data_len);
+		if (cbs_skip(&c, 16) && cbs_get_u64le(&c, &nlen) &&
+		    cbs_get_u64le(&c, &dlen) && nlen == 10 &&
+		    cbs_get_bytes(&c, &name, 20) &&
+		    cbs_mem_equal(&name, secure_boot_name, 20) && dlen == 1 &&
+		    cbs_get_u8(&c, &val) && cbs_is_empty(&c)) {
+			v->secure_boot = val != 0;
+		}
+	} else if (e->event_type == EV_IPL && e->data_len > sizeof(prefix) - 1 &&
+	    memcmp(e->data, prefix, sizeof(prefix) - 1) == 0) {
+		n = e->data_len - (sizeof(prefix) - 1);
+		if (n > 0 && e->data[e->data_len - 1] == '\0') {
+			n--;
+		}
+		v->has_cmdline = n < sizeof(v->cmdline) &&
+		    digest_of(e->data + sizeof(prefix) - 1, n, e->digest);
+		for (i = 0; v->has_cmdline && i < n; i++) {
+			val = e->data[sizeof(prefix) - 1 + i];
+			v->has_cmdline = val >= 0x20 && val < 0x7f;
+			v->cmdline[i] = (char)val;
+		}
+		v->cmdline[v->has_cmdline ? n : 0] = '\0';
+	} else if (e->event_type == EV_EFI_BOOT_SERVICES_APPLICATION) {
+		if (v->napps + 48 <= sizeof(v->apps)) {
+			memcpy(v->apps + v->napps, e->digest, 48);
+			v->napps += 48;
+		} else {
+			v->apps_overflow = true;
+		}
+	}
+	return 0;
+}
+
 /* The CC event log, when given, must replay to the quote's RTMRs. */
 static enum vouch_err
 check_event_log(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
@@ -1045,11 +1135,12 @@ check_event_log(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	enum vouch_err rv;
 	size_t i, n = 0;
 
+	v->secure_boot = -1;
 	if (cfg->event_log == NULL) {
 		return VOUCH_OK;
 	}
 	rv = ccel_replay(ctx, cfg->event_log, cfg->event_log_len, rtmr, &n,
-	    NULL, NULL);
+	    ccel_visit, v);
 	if (rv != VOUCH_OK) {
 		return rv;
 	}

@@ -674,6 +674,7 @@ struct qopts {
 	uint64_t	 sgx_flags;	/* enclave ATTRIBUTES.FLAGS */
 	uint64_t	 qe_flags;	/* QE ATTRIBUTES.FLAGS */
 	uint8_t		 tee_tcb_svn[16];
+	const uint8_t	(*rtmr)[48];	/* RTMR0..3, or NULL: zero */
 };
 
 /* A quote (v4 TDX or v3 SGX) signed in the synthetic world. */
@@ -698,6 +699,9 @@ synth_quote(const struct synth *s, const struct qopts *o)
 		memcpy(hdr_body + 48, o->tee_tcb_svn, 16);
 		put64(hdr_body + 48 + 120, o->td_attr);
 		memset(hdr_body + 48 + 136, 0xab, 48);		/* MRTD */
+		if (o->rtmr != NULL) {
+			memcpy(hdr_body + 48 + 328, o->rtmr, 4 * 48);
+		}
 	} else {
 		put64(hdr_body + 48 + 48, o->sgx_flags | 0x5);
 		memset(hdr_body + 48 + 64, 0xcd, 32);		/* MRENCLAVE */
@@ -1315,6 +1319,140 @@ t_ccel(void **state)
 	vouch_ctx_free(ctx);
 }
 
+static void
+hash_over(const uint8_t *p, size_t n, uint8_t out[48])
+{
+	unsigned int hn = 0;
+
+	assert_int_equal(EVP_Digest(p, n, out, &hn, EVP_sha384(), NULL), 1);
+}
+
+/*
+ * A log with the events policies ask about: SecureBoot = 1 (RTMR0), two
+ * EFI applications (RTMR1), GRUB's kernel command line (RTMR2).
+ */
+static size_t
+synth_log_facts(uint8_t *out, size_t cap)
+{
+	static const char cmdline[] = "kernel_cmdline: /vmlinuz root=/dev/vda1 ro";
+	uint8_t var[16 + 8 + 8 + 20 + 1];
+	size_t off = synth_log(out, cap, 0, 0), i;
+	struct {
+		uint32_t	 mr, type;
+		const uint8_t	*data;
+		size_t		 n;
+		uint8_t		 fill;
+	} ev[4];
+
+	memset(var, 0x11, 16);
+	put64(var + 16, 10);
+	put64(var + 24, 1);
+	for (i = 0; i < 10; i++) {
+		var[32 + 2 * i] = (uint8_t)"SecureBoot"[i];
+		var[33 + 2 * i] = 0;
+	}
+	var[52] = 1;
+	ev[0].mr = 1; ev[0].type = 0x80000001u; ev[0].data = var;
+	ev[0].n = sizeof(var); ev[0].fill = 0;
+	ev[1].mr = 2; ev[1].type = 0x80000003u; ev[1].data = (const uint8_t *)"app";
+	ev[1].n = 3; ev[1].fill = 0x22;
+	ev[2].mr = 2; ev[2].type = 0x80000003u; ev[2].data = (const uint8_t *)"app";
+	ev[2].n = 3; ev[2].fill = 0x23;
+	ev[3].mr = 3; ev[3].type = 0x0000000du; ev[3].data = (const uint8_t *)cmdline;
+	ev[3].n = sizeof(cmdline); ev[3].fill = 0;
+	for (i = 0; i < 4; i++) {
+		assert_true(off + 66 + ev[i].n < cap);
+		put32(out + off, ev[i].mr);
+		put32(out + off + 4, ev[i].type);
+		put32(out + off + 8, 1);
+		put16(out + off + 12, 0x000c);
+		memset(out + off + 14, ev[i].fill, 48);
+		if (ev[i].fill == 0) {
+			/* The digest the firmware / GRUB would record. */
+			hash_over(i == 0 ? ev[i].data : ev[i].data + 16,
+			    i == 0 ? ev[i].n : ev[i].n - 16 - 1, out + off + 14);
+		}
+		put32(out + off + 62, (uint32_t)ev[i].n);
+		memcpy(out + off + 66, ev[i].data, ev[i].n);
+		off += 66 + ev[i].n;
+	}
+	memset(out + off, 0xff, 16);
+	return off + 16;
+}
+
+/* Replayed events become claims (SecureBoot, kernel command line, apps). */
+static void
+t_ccel_claims(void **state)
+{
+	struct qopts o = { .tdx = true, .qe_flags = 0x11 };
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct vouch_verify_config *cfg;
+	struct vouch_result *res = NULL;
+	struct world w;
+	struct blob q;
+	uint8_t log[4096], rtmr[4][48];
+	const uint8_t *apps;
+	const char *s;
+	size_t len, n = 0, an = 0;
+	int b;
+
+	(void)state;
+	len = synth_log_facts(log, sizeof(log));
+	assert_int_equal(ccel_replay(ctx, log, len, rtmr, &n, NULL, NULL),
+	    VOUCH_OK);
+	assert_int_equal(n, 4);
+	o.rtmr = (const uint8_t (*)[48])rtmr;
+	world_init(&w, true, "UpToDate", "UpToDate");
+	q = synth_quote(&w.s, &o);
+	cfg = vouch_verify_config_new();
+	vouch_ctx_set_time(ctx, S_NOW);
+	assert_int_equal(vouch_verify_config_set_platform(ctx, cfg, "tdx"),
+	    VOUCH_OK);
+	cfg->dcap_test_root_pin = w.s.pin;
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(vouch_verify_config_add_endorsement(ctx, cfg,
+		    w.e[i].p, w.e[i].n), VOUCH_OK);
+	}
+	assert_int_equal(vouch_verify_config_set_event_log(ctx, cfg, log, len),
+	    VOUCH_OK);
+	assert_int_equal(vouch_verify_evidence(ctx, cfg, q.p, q.n, &res),
+	    VOUCH_OK);
+	assert_true(vouch_claims_get_bool(vouch_result_claims(res),
+	    "tdx.ccel.secure_boot", &b));
+	assert_true(b);
+	assert_true(vouch_claims_get_string(vouch_result_claims(res),
+	    "tdx.ccel.kernel_cmdline", &s));
+	assert_string_equal(s, "/vmlinuz root=/dev/vda1 ro");
+	assert_true(vouch_claims_get_bytes(vouch_result_claims(res),
+	    "tdx.ccel.boot_applications", &apps, &an));
+	assert_int_equal(an, 96);
+	assert_int_equal(apps[0], 0x22);
+	assert_int_equal(apps[48], 0x23);
+	vouch_result_free(res);
+	res = NULL;
+	/*
+	 * The command line text changed, its digest kept: the log still
+	 * replays, but the text no longer hashes to the digest: no claim.
+	 */
+	log[len - 16 - 5] = 'w';
+	assert_int_equal(vouch_verify_evidence(ctx, cfg, q.p, q.n, &res),
+	    VOUCH_OK);
+	assert_false(vouch_claims_get_string(vouch_result_claims(res),
+	    "tdx.ccel.kernel_cmdline", &s));
+	assert_true(vouch_claims_get_bool(vouch_result_claims(res),
+	    "tdx.ccel.secure_boot", &b));
+	vouch_result_free(res);
+	res = NULL;
+	/* A changed digest: it no longer replays. */
+	log[len - 16 - 66 - 43 + 14] ^= 1;
+	assert_int_equal(vouch_verify_evidence(ctx, cfg, q.p, q.n, &res),
+	    VOUCH_ERR_EVENT_LOG_MISMATCH);
+	vouch_verify_config_free(cfg);
+	vouch_ctx_free(ctx);
+	free(q.p);
+	world_free(&w);
+}
+
 /* Quote parser rules beyond what the verification tests reach. */
 static void
 t_quote_rules(void **state)
@@ -1512,6 +1650,7 @@ main(void)
 		cmocka_unit_test(t_synth_status),
 		cmocka_unit_test(t_warm_cache),
 		cmocka_unit_test(t_ccel),
+		cmocka_unit_test(t_ccel_claims),
 		cmocka_unit_test(t_quote_rules),
 		cmocka_unit_test(t_pck_extension),
 		cmocka_unit_test(t_corpus),
