@@ -126,5 +126,6 @@ fi
 # hierarchy (generated keys, never Intel's); real quotes are seeds at run time
 B=$(dirname "$V")
 for t in dcap_quote dcap_pck ccel crl; do rm -rf "$top/fuzz/corpus/$t"; mkdir -p "$top/fuzz/corpus/$t"; done
+VOUCH_DCAP_CORPUS_OUT="$top/fuzz/corpus" "$B/test_dcap_quote" >/dev/null
 VOUCH_DCAP_CORPUS="$top/fuzz/corpus" "$B/test_dcap" >/dev/null
 echo "dcap corpora regenerated"

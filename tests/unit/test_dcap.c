@@ -1579,8 +1579,8 @@ t_pck_extension(void **state)
 
 /*
  * With VOUCH_DCAP_CORPUS set to a directory: write the synthetic inputs
- * the fuzz corpora are made of (scripts/gen-corpus.sh).  A no-op test
- * otherwise.
+ * of the ccel and crl fuzz corpora (scripts/gen-corpus.sh; the quote and
+ * PCK corpora come from test_dcap_quote.c).  Skipped otherwise.
  */
 static void
 write_file(const char *dir, const char *sub, const char *name,
@@ -1600,32 +1600,16 @@ static void
 t_corpus(void **state)
 {
 	const char *dir = getenv("VOUCH_DCAP_CORPUS");
-	struct qopts o = { .tdx = true, .qe_flags = 0x11 };
 	struct synth s;
-	struct blob q, c;
+	struct blob c;
 	uint8_t buf[4096];
-	unsigned char *der = NULL;
 	size_t n;
-	int dn;
 
 	(void)state;
 	if (dir == NULL) {
 		skip();
 	}
 	synth_init(&s, false);
-	q = synth_quote(&s, &o);
-	write_file(dir, "dcap_quote", "synth-tdx-v4", q.p, q.n);
-	free(q.p);
-	o.tdx = false;
-	q = synth_quote(&s, &o);
-	write_file(dir, "dcap_quote", "synth-sgx-v3", q.p, q.n);
-	free(q.p);
-	n = sgx_extension(&s, buf);
-	write_file(dir, "dcap_pck", "synth-extension", buf, n);
-	dn = i2d_X509(s.pck, &der);
-	assert_true(dn > 0);
-	write_file(dir, "dcap_pck", "synth-pck-cert", der, (size_t)dn);
-	OPENSSL_free(der);
 	n = synth_log(buf, sizeof(buf), 5, 0);
 	write_file(dir, "ccel", "synth-log", buf, n + 16);
 	c = synth_crl(s.ca, s.ca_key, s.pck);
