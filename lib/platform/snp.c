@@ -598,7 +598,8 @@ snp_chain_extra_free(void *p)
  */
 static bool
 snp_chain_key(const struct vouch_verify_config *cfg, const uint8_t *buf,
-    size_t len, bool vlek, uint8_t key[VOUCH_SHA256_BYTES])
+    size_t len, const struct snp_report *r, bool vlek,
+    uint8_t key[VOUCH_SHA256_BYTES])
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	uint8_t hdr[1];
@@ -614,6 +615,16 @@ snp_chain_key(const struct vouch_verify_config *cfg, const uint8_t *buf,
 	(void)EVP_DigestUpdate(md, hdr, 1);
 	(void)EVP_DigestUpdate(md, cfg->endorsements_digest,
 	    sizeof(cfg->endorsements_digest));
+	/*
+	 * The chip and TCB name the VCEK a cache or KDS lookup would add, so
+	 * reports of several chips with the same endorsements each find
+	 * their own entry.
+	 */
+	(void)EVP_DigestUpdate(md, r->chip_id, sizeof(r->chip_id));
+	for (n = 0; n < 8; n++) {
+		hdr[0] = (uint8_t)(r->reported_tcb >> (8 * n));
+		(void)EVP_DigestUpdate(md, hdr, 1);
+	}
 	(void)EVP_DigestUpdate(md, "table", 5);
 	if (len > SNP_REPORT_LEN) {
 		(void)EVP_DigestUpdate(md, buf + SNP_REPORT_LEN,
@@ -1242,7 +1253,7 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	 * is still inside its window: only the signature is left to check.
 	 * If it does not verify, the full path below says why.
 	 */
-	have_key = snp_chain_key(cfg, buf, len, vlek, ckey);
+	have_key = snp_chain_key(cfg, buf, len, &r, vlek, ckey);
 	if (have_key &&
 	    vouch_chain_cache_get_ex(cfg, ckey, now, &leaf, root_id, &extra)) {
 		ce = extra;
