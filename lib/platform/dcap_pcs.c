@@ -147,6 +147,7 @@ get_one(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	uint8_t *body = NULL, *chain = NULL;
 	size_t body_len = 0, chain_len = 0;
 	char *hdr = NULL;
+	X509_CRL *parsed;
 	enum vouch_err rv;
 	bool fresh = false;
 
@@ -189,8 +190,8 @@ get_one(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 		chain = (uint8_t *)hdr;
 	}
 	/* A PCCS may answer the root CA CRL as hex text. */
-	if (crl && body_len > 0 && body_len % 2 == 0 &&
-	    vouch_crl_parse(body, body_len) == NULL) {
+	parsed = crl ? vouch_crl_parse(body, body_len) : NULL;
+	if (crl && parsed == NULL && body_len > 0 && body_len % 2 == 0) {
 		uint8_t *bin = malloc(body_len / 2);
 		size_t got = 0;
 
@@ -203,6 +204,7 @@ get_one(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 			free(bin);
 		}
 	}
+	X509_CRL_free(parsed);
 	if (next_update(body, body_len, crl) < 0) {
 		free(body);
 		free(chain);

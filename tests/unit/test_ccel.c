@@ -302,14 +302,15 @@ test_end_rule(void **state)
 static void
 test_errors(void **state)
 {
-	struct buf b;
+	struct buf b = { { 0 }, 0 };
 	uint8_t rtmr[4][48];
 	uint8_t *big;
 	size_t n, k;
 
 	(void)state;
 	/* Empty. */
-	assert_int_equal(replay(b.p, 0, rtmr, &n), VOUCH_ERR_TRUNCATED);
+	b.n = 0;
+	assert_int_equal(replay(b.p, b.n, rtmr, &n), VOUCH_ERR_TRUNCATED);
 	/* Not a Spec ID event. */
 	good_log(&b);
 	b.p[32] = 'X';
