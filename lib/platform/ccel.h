@@ -12,6 +12,18 @@
  * The log area (ACPI CCEL table: LASA, LAML) is longer than the log; the
  * log ends at the first entry header (index, type) that is all 0xFF or all
  * 0x00, or at the end of the area.
+ *
+ * End rule, exactly: before each TCG_PCR_EVENT2, if fewer than 8 bytes are
+ * left, or the next 8 bytes (MR index u32, event type u32) are all 0xFF or
+ * all 0x00, the log ends there and the rest is never read.  Mixed bytes are
+ * an entry (and its index decides).  tests/unit/test_ccel.c test_end_rule.
+ *
+ * The ACPI CCEL table (ACPI 6.5 §5.2.35, 56 bytes) is not parsed here: it
+ * only locates the area (header "CCEL", length 56, checksum, ..., then CC
+ * type u8 (2 = TDX), CC subtype u8, reserved u16, LAML u64 (area length),
+ * LASA u64 (area address)).  It is unsigned, so a verifier gains nothing
+ * from it: the caller passes the area (e.g. /sys/firmware/acpi/tables/
+ * data/CCEL) and the replay against the quote's RTMRs authenticates it.
  */
 #ifndef VOUCH_CCEL_H
 #define VOUCH_CCEL_H
