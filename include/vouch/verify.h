@@ -98,11 +98,13 @@ VOUCH_API enum vouch_err vouch_verify_config_set_cache_dir(struct vouch_ctx *ctx
  * vouch_verify_config_enable_fetch lets verification of |platform|
  * evidence download missing collateral from the vendor's service at
  * |base_url|, or at the vendor default when NULL (snp: AMD KDS,
- * https://kdsintf.amd.com).  Off by default: without it, verification
- * never touches the network.  |base_url| must start with https:// (or
- * http://, which only a caller that spells it out gets: the collateral is
- * verified against pinned roots, not trusted for its transport).  Only
- * "snp" is supported (VOUCH_ERR_UNSUPPORTED_PLATFORM otherwise).
+ * https://kdsintf.amd.com; tdx and sgx, which share one setting: Intel
+ * PCS, https://api.trustedservices.intel.com, or a PCCS).  Off by
+ * default: without it, verification never touches the network.
+ * |base_url| must start with https:// (or http://, which only a caller
+ * that spells it out gets: the collateral is verified against pinned
+ * roots, not trusted for its transport).  Other platforms are
+ * VOUCH_ERR_UNSUPPORTED_PLATFORM.
  */
 VOUCH_API enum vouch_err vouch_verify_config_enable_fetch(struct vouch_ctx *ctx,
     struct vouch_verify_config *cfg, const char *platform,
