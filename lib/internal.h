@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/asn1.h>
+
 #include "vouch/err.h"
 #include "vouch/verify.h"
 
@@ -38,5 +40,8 @@ void	*vouch_reallocarray(void *p, size_t nmemb, size_t size);
 
 /* Clock used for every validity check: the override or the real time. */
 int64_t	vouch_ctx_now(const struct vouch_ctx *ctx);
+
+/* |t| as Unix seconds into |*out|; false if NULL or unreadable (vouch.c). */
+bool		vouch_asn1_time_unix(const ASN1_TIME *t, int64_t *out);
 
 #endif

@@ -134,7 +134,4 @@ enum vouch_err	vouch_identity_install(struct vouch *v, EVP_PKEY *key,
 		    const char *chain_pem, const char *ear, bool save)
 		    VOUCH_MUST_CHECK;
 
-/* ASN1_TIME to seconds since the epoch; false if unreadable. */
-bool		vouch_asn1_time_unix(const ASN1_TIME *t, int64_t *out);
-
 #endif

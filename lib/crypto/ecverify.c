@@ -2,7 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
 #include <openssl/err.h>
+#include <openssl/param_build.h>
 
 #include "crypto/crypto.h"
 #include "crypto/ecverify.h"
@@ -13,6 +15,49 @@ struct vouch_ec_verifier {
 	const EVP_MD	*md;
 	size_t		 width;		/* bytes of r and of s */
 };
+
+enum vouch_err
+vouch_ec_pubkey_from_xy(struct vouch_ctx *ctx, const uint8_t *xy, size_t n,
+    EVP_PKEY **out)
+{
+	uint8_t point[1 + 96];
+	OSSL_PARAM_BLD *bld = NULL;
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *pctx = NULL;
+	enum vouch_err rv;
+
+	*out = NULL;
+	if (n != 64 && n != 96) {
+		return vouch_fail(ctx, VOUCH_ERR_BAD_KEY,
+		    "EC point of %zu bytes (64: P-256, 96: P-384)", n);
+	}
+	point[0] = 0x04;
+	memcpy(point + 1, xy, n);
+	bld = OSSL_PARAM_BLD_new();
+	if (bld == NULL ||
+	    OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
+	    n == 64 ? "prime256v1" : "secp384r1", 0) != 1 ||
+	    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
+	    point, n + 1) != 1 ||
+	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
+	    (pctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL ||
+	    EVP_PKEY_fromdata_init(pctx) != 1) {
+		rv = vouch_fail(ctx, VOUCH_ERR_CRYPTO, "EC key import setup");
+	} else if (EVP_PKEY_fromdata(pctx, out, EVP_PKEY_PUBLIC_KEY,
+	    params) != 1) {
+		/* Decoding the point checks that it lies on the curve. */
+		*out = NULL;
+		rv = vouch_fail(ctx, VOUCH_ERR_BAD_KEY,
+		    "the public key is not a point on the curve");
+	} else {
+		rv = VOUCH_OK;
+	}
+	ERR_clear_error();
+	EVP_PKEY_CTX_free(pctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	return rv;
+}
 
 enum vouch_err
 vouch_ec_verifier_new(struct vouch_ctx *ctx, EVP_PKEY *key,

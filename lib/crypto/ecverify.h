@@ -20,6 +20,14 @@
 
 struct vouch_ec_verifier;
 
+/*
+ * vouch_ec_pubkey_from_xy makes a public key from the raw affine point
+ * x || y (64 bytes: P-256, 96: P-384, big-endian), refusing a point off
+ * the curve (VOUCH_ERR_BAD_KEY).  Quotes and reports carry keys this way.
+ */
+enum vouch_err	vouch_ec_pubkey_from_xy(struct vouch_ctx *ctx,
+		    const uint8_t *xy, size_t n, EVP_PKEY **out) VOUCH_MUST_CHECK;
+
 /* |key| must be P-256 or P-384 (VOUCH_ERR_BAD_KEY); it is up-referenced. */
 enum vouch_err	vouch_ec_verifier_new(struct vouch_ctx *ctx, EVP_PKEY *key,
 		    struct vouch_ec_verifier **out) VOUCH_MUST_CHECK;

@@ -9,10 +9,10 @@
 #include <nettle/sha2.h>
 
 #include <openssl/core_names.h>
-#include <openssl/param_build.h>
 #include <openssl/err.h>
 
 #include "crypto/crypto.h"
+#include "crypto/ecverify.h"
 #include "crypto/p384.h"
 
 #define P384_BYTES	48
@@ -21,34 +21,6 @@ struct vouch_p384_key {
 	struct ecc_point	 pub;
 	EVP_PKEY		*pkey;	/* the same key for OpenSSL */
 };
-
-static EVP_PKEY *
-openssl_key(const uint8_t xy[96])
-{
-	uint8_t pt[1 + 2 * P384_BYTES];
-	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-	EVP_PKEY *k = NULL;
-
-	pt[0] = 0x04;
-	memcpy(pt + 1, xy, 2 * P384_BYTES);
-	if (bld == NULL || pctx == NULL ||
-	    OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
-	    "secp384r1", 0) != 1 ||
-	    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pt,
-	    sizeof(pt)) != 1 ||
-	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
-	    EVP_PKEY_fromdata_init(pctx) != 1 ||
-	    EVP_PKEY_fromdata(pctx, &k, EVP_PKEY_PUBLIC_KEY, params) != 1) {
-		k = NULL;
-	}
-	ERR_clear_error();
-	OSSL_PARAM_free(params);
-	OSSL_PARAM_BLD_free(bld);
-	EVP_PKEY_CTX_free(pctx);
-	return k;
-}
 
 static enum vouch_err
 key_from_xy(struct vouch_ctx *ctx, const uint8_t xy[96], EVP_PKEY *pkey,
@@ -79,8 +51,9 @@ key_from_xy(struct vouch_ctx *ctx, const uint8_t xy[96], EVP_PKEY *pkey,
 	}
 	if (pkey != NULL && EVP_PKEY_up_ref(pkey) == 1) {
 		k->pkey = pkey;
-	} else {
-		k->pkey = openssl_key(xy);
+	} else if (vouch_ec_pubkey_from_xy(NULL, xy, 96, &k->pkey) !=
+	    VOUCH_OK) {
+		k->pkey = NULL;
 	}
 	if (k->pkey == NULL) {
 		vouch_p384_key_free(k);

@@ -28,10 +28,8 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/param_build.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -264,48 +262,6 @@ chain_to_pin(struct vouch_ctx *ctx, X509 *x, STACK_OF(X509) *certs,
 	return rv;
 }
 
-/* A P-256 public key from the raw 64-byte x||y (checked on the curve). */
-static enum vouch_err
-p256_key(struct vouch_ctx *ctx, const uint8_t xy[DCAP_P256_KEY_LEN],
-    EVP_PKEY **out)
-{
-	uint8_t point[1 + DCAP_P256_KEY_LEN];
-	OSSL_PARAM_BLD *bld = NULL;
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *pctx = NULL;
-	enum vouch_err rv = VOUCH_ERR_BAD_KEY;
-
-	*out = NULL;
-	point[0] = 0x04;
-	memcpy(point + 1, xy, DCAP_P256_KEY_LEN);
-	bld = OSSL_PARAM_BLD_new();
-	if (bld == NULL ||
-	    OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
-	    "prime256v1", 0) != 1 ||
-	    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
-	    point, sizeof(point)) != 1 ||
-	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
-	    (pctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL ||
-	    EVP_PKEY_fromdata_init(pctx) != 1) {
-		rv = vouch_fail(ctx, VOUCH_ERR_CRYPTO, "dcap: key import setup");
-		goto out;
-	}
-	/* Decoding the point checks that it lies on the curve. */
-	if (EVP_PKEY_fromdata(pctx, out, EVP_PKEY_PUBLIC_KEY, params) != 1) {
-		*out = NULL;
-		rv = vouch_fail(ctx, VOUCH_ERR_BAD_KEY,
-		    "dcap: the attestation key is not a P-256 point");
-		goto out;
-	}
-	rv = VOUCH_OK;
- out:
-	ERR_clear_error();
-	EVP_PKEY_CTX_free(pctx);
-	OSSL_PARAM_free(params);
-	OSSL_PARAM_BLD_free(bld);
-	return rv;
-}
-
 /*
  * The "Intel SGX TCB Signing" certificate that chains to the pinned root
  * at |now| (the first one, in collateral order), in *out (borrowed).
@@ -363,6 +319,25 @@ hex_of(const uint8_t *p, size_t n, char *out, size_t cap)
 }
 
 /*
+ * The signature of collateral document |d| by the TCB Signing key: over
+ * the exact signed text (|sj| from the parser, or the whole bare object of
+ * a bundle with the bundle's signature).
+ */
+static enum vouch_err
+doc_verify(struct vouch_ctx *ctx, const struct dcap_doc *d,
+    const struct dcap_signed_json *sj, EVP_PKEY *signer, const char *what)
+{
+	if (vouch_ecdsa_verify_raw(ctx, signer, d->bare ? d->p : sj->signed_p,
+	    d->bare ? d->n : sj->signed_len, d->bare ? d->sig : sj->sig,
+	    DCAP_P256_SIG_LEN) != VOUCH_OK) {
+		return vouch_fail(ctx, VOUCH_ERR_SIGNATURE_INVALID,
+		    "dcap: %s signature does not verify with the Intel SGX TCB "
+		    "Signing key", what);
+	}
+	return VOUCH_OK;
+}
+
+/*
  * The TCB Info for this platform, FMSPC and time, signature verified
  * (checklist #7) into *ti.
  */
@@ -373,8 +348,7 @@ pick_tcb_info(struct vouch_ctx *ctx, struct dcap_coll *c, bool tdx,
 {
 	struct dcap_signed_json sj;
 	enum vouch_err rv;
-	const uint8_t *sp, *sig;
-	size_t i, sn, n_other = 0, n_stale = 0;
+	size_t i, n_other = 0, n_stale = 0;
 	char have[16] = "", want[16];
 
 	for (i = 0; i < c->ntcbinfo; i++) {
@@ -392,20 +366,9 @@ pick_tcb_info(struct vouch_ctx *ctx, struct dcap_coll *c, bool tdx,
 			n_other++;
 			continue;
 		}
-		if (c->tcbinfo[i].bare) {
-			sp = c->tcbinfo[i].p;
-			sn = c->tcbinfo[i].n;
-			sig = c->tcbinfo[i].sig;
-		} else {
-			sp = sj.signed_p;
-			sn = sj.signed_len;
-			sig = sj.sig;
-		}
-		if (vouch_ecdsa_verify_raw(ctx, signer, sp, sn, sig,
-		    DCAP_P256_SIG_LEN) != VOUCH_OK) {
-			return vouch_fail(ctx, VOUCH_ERR_SIGNATURE_INVALID,
-			    "dcap: TCB Info signature does not verify with the "
-			    "Intel SGX TCB Signing key");
+		rv = doc_verify(ctx, &c->tcbinfo[i], &sj, signer, "TCB Info");
+		if (rv != VOUCH_OK) {
+			return rv;
 		}
 		if (!in_force(ti->issue_date, ti->next_update, now)) {
 			n_stale++;
@@ -442,8 +405,7 @@ pick_qe_identity(struct vouch_ctx *ctx, struct dcap_coll *c, bool tdx,
 {
 	struct dcap_signed_json sj;
 	enum vouch_err rv;
-	const uint8_t *sp, *sig;
-	size_t i, sn, n_stale = 0;
+	size_t i, n_stale = 0;
 
 	for (i = 0; i < c->nqeid; i++) {
 		memset(&sj, 0, sizeof(sj));
@@ -455,20 +417,9 @@ pick_qe_identity(struct vouch_ctx *ctx, struct dcap_coll *c, bool tdx,
 		if (qi->td_qe != tdx) {
 			continue;
 		}
-		if (c->qeid[i].bare) {
-			sp = c->qeid[i].p;
-			sn = c->qeid[i].n;
-			sig = c->qeid[i].sig;
-		} else {
-			sp = sj.signed_p;
-			sn = sj.signed_len;
-			sig = sj.sig;
-		}
-		if (vouch_ecdsa_verify_raw(ctx, signer, sp, sn, sig,
-		    DCAP_P256_SIG_LEN) != VOUCH_OK) {
-			return vouch_fail(ctx, VOUCH_ERR_SIGNATURE_INVALID,
-			    "dcap: QE Identity signature does not verify with "
-			    "the Intel SGX TCB Signing key");
+		rv = doc_verify(ctx, &c->qeid[i], &sj, signer, "QE Identity");
+		if (rv != VOUCH_OK) {
+			return rv;
 		}
 		if (!in_force(qi->issue_date, qi->next_update, now)) {
 			n_stale++;
@@ -1196,17 +1147,6 @@ narrow(int64_t *nb, int64_t *na, int64_t from, int64_t until)
 	*na = until < *na ? until : *na;
 }
 
-static int64_t
-cert_time(const ASN1_TIME *t)
-{
-	struct tm tm;
-
-	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1) {
-		return -1;
-	}
-	return (int64_t)timegm(&tm);
-}
-
 /*
  * Checklist #6-#8 with the collateral in |c|: the TCB Signing chain,
  * revocation, the TCB Info and QE Identity, verified into *ti and *qi
@@ -1229,8 +1169,8 @@ judge_collateral(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	if (rv != VOUCH_OK) {
 		return rv;
 	}
-	narrow(nb, na, cert_time(X509_get0_notBefore(signer)),
-	    cert_time(X509_get0_notAfter(signer)));
+	narrow(nb, na, vouch_asn1_unix(X509_get0_notBefore(signer)),
+	    vouch_asn1_unix(X509_get0_notAfter(signer)));
 	/* Revocation (checklist #6), fail closed. */
 	if (!cfg->skip_revocation) {
 		rv = check_revocation(ctx, c, chain, signer, now, nb, na);
@@ -1266,34 +1206,15 @@ judge_collateral(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 }
 
 /*
- * The cache key: everything the chain and collateral verdict depends on
- * besides the time — the TEE, whether revocation is checked, the
- * endorsements and the quote's PCK chain.
+ * The cache key (vouch_chain_cache_key): the TEE, the endorsements and
+ * the quote's PCK chain.
  */
 static bool
 dcap_chain_key(const struct vouch_verify_config *cfg, const struct dcap_quote *q,
     bool tdx, uint8_t key[VOUCH_SHA256_BYTES])
 {
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	uint8_t hdr[1];
-	unsigned int n = 0;
-	bool ok;
-
-	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-		EVP_MD_CTX_free(md);
-		return false;
-	}
-	hdr[0] = (uint8_t)((cfg->skip_revocation ? 1 : 0) | (tdx ? 2 : 0));
-	(void)EVP_DigestUpdate(md, "vouch-dcap-chain-v1", 19);
-	(void)EVP_DigestUpdate(md, hdr, 1);
-	(void)EVP_DigestUpdate(md, cfg->endorsements_digest,
-	    sizeof(cfg->endorsements_digest));
-	(void)EVP_DigestUpdate(md, "pck", 3);
-	(void)EVP_DigestUpdate(md, q->pck_chain, q->pck_chain_len);
-	n = 0;
-	ok = EVP_DigestFinal_ex(md, key, &n) == 1 && n == VOUCH_SHA256_BYTES;
-	EVP_MD_CTX_free(md);
-	return ok;
+	return vouch_chain_cache_key(cfg, "vouch-dcap-chain-v1", tdx ? 1 : 0,
+	    q->pck_chain, q->pck_chain_len, NULL, 0, key);
 }
 
 enum vouch_err
@@ -1354,7 +1275,8 @@ dcap_verify_pinned(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	    memcmp(hit->ak_raw, q.att_key, sizeof(q.att_key)) == 0) {
 		ak = hit->ak_v;
 	} else {
-		rv = p256_key(ctx, q.att_key, &ak_key);
+		rv = vouch_ec_pubkey_from_xy(ctx, q.att_key, sizeof(q.att_key),
+		    &ak_key);
 		if (rv == VOUCH_OK) {
 			rv = vouch_ec_verifier_new(ctx, ak_key, &ak_new);
 		}

@@ -45,17 +45,6 @@ dcap_fetched_free(struct dcap_fetched *f)
 	}
 }
 
-static int64_t
-asn1_unix(const ASN1_TIME *t)
-{
-	struct tm tm;
-
-	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1) {
-		return -1;
-	}
-	return (int64_t)timegm(&tm);
-}
-
 /* The nextUpdate of a PCS document or a CRL; -1 if it is neither. */
 static int64_t
 next_update(const uint8_t *p, size_t n, bool crl)
@@ -68,7 +57,7 @@ next_update(const uint8_t *p, size_t n, bool crl)
 	if (crl) {
 		c = vouch_crl_parse(p, n);
 		if (c != NULL) {
-			t = asn1_unix(X509_CRL_get0_nextUpdate(c));
+			t = vouch_asn1_unix(X509_CRL_get0_nextUpdate(c));
 			X509_CRL_free(c);
 		}
 		return t;

@@ -123,17 +123,6 @@ cache_clear(struct vouch_chain_cache *c)
 	}
 }
 
-static int64_t
-asn1_time_unix(const ASN1_TIME *t)
-{
-	struct tm tm;
-
-	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1) {
-		return -1;
-	}
-	return (int64_t)timegm(&tm);
-}
-
 bool
 vouch_chain_cache_get_ex(const struct vouch_verify_config *cfg,
     const uint8_t key[32], int64_t now, X509 **out_leaf,
@@ -182,12 +171,12 @@ vouch_chain_cache_put_ex(const struct vouch_verify_config *cfg,
 	}
 	for (i = 0; i < sk_X509_num(chain); i++) {
 		x = sk_X509_value(chain, i);
-		t = asn1_time_unix(X509_get0_notBefore(x));
+		t = vouch_asn1_unix(X509_get0_notBefore(x));
 		if (t < 0) {
 			goto drop;
 		}
 		nb = t > nb ? t : nb;
-		t = asn1_time_unix(X509_get0_notAfter(x));
+		t = vouch_asn1_unix(X509_get0_notAfter(x));
 		if (t < 0) {
 			goto drop;
 		}
@@ -319,6 +308,30 @@ vouch_digest_chain(uint8_t d[32], const uint8_t *p, size_t n)
 	    EVP_DigestFinal_ex(md, d, &out) == 1 && out == 32;
 	EVP_MD_CTX_free(md);
 	return ok;
+}
+
+bool
+vouch_chain_cache_key(const struct vouch_verify_config *cfg,
+    const char *label, uint8_t flags, const uint8_t *a, size_t an,
+    const uint8_t *b, size_t bn, uint8_t key[32])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	uint8_t hdr[2];
+	unsigned int n = 0;
+	bool ok;
+
+	hdr[0] = 0;
+	hdr[1] = (uint8_t)(flags | (cfg->skip_revocation ? 0x80 : 0));
+	ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(md, label, strlen(label)) == 1 &&
+	    EVP_DigestUpdate(md, hdr, sizeof(hdr)) == 1 &&
+	    EVP_DigestUpdate(md, cfg->endorsements_digest,
+	    sizeof(cfg->endorsements_digest)) == 1 &&
+	    EVP_DigestFinal_ex(md, key, &n) == 1 && n == 32;
+	EVP_MD_CTX_free(md);
+	/* The variable parts, length-prefixed, chained like endorsements. */
+	return ok && vouch_digest_chain(key, a, an) &&
+	    vouch_digest_chain(key, b, bn);
 }
 
 enum vouch_err
@@ -742,8 +755,8 @@ vouch_check_revocation(struct vouch_ctx *ctx, const struct vouch_crl_ref *crls,
 		if (X509_CRL_get_ext_by_critical(crl, 1, -1) >= 0) {
 			continue;
 		}
-		this_update = asn1_time_unix(X509_CRL_get0_lastUpdate(crl));
-		next_update = asn1_time_unix(X509_CRL_get0_nextUpdate(crl));
+		this_update = vouch_asn1_unix(X509_CRL_get0_lastUpdate(crl));
+		next_update = vouch_asn1_unix(X509_CRL_get0_nextUpdate(crl));
 		if (this_update < 0 || next_update < 0 || now < this_update ||
 		    now >= next_update) {
 			n_stale++;

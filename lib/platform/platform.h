@@ -114,6 +114,19 @@ bool	vouch_chain_cache_get_ex(const struct vouch_verify_config *cfg,
 	    const uint8_t key[32], int64_t now, X509 **out_leaf,
 	    uint8_t out_root_id[32], void **extra);
 
+/*
+ * vouch_chain_cache_key: the key a platform files a verdict on its
+ * chain and collateral under in the chain cache, from everything that
+ * verdict depends on besides the time: |label| (the platform and key
+ * version), |flags| (platform choices; whether revocation is checked is
+ * added here), the endorsements (endorsements_digest) and two variable
+ * parts |a| and |b| (length-prefixed; may be empty).  False on a hash
+ * failure: then the caller does not use the cache.
+ */
+bool	vouch_chain_cache_key(const struct vouch_verify_config *cfg,
+	    const char *label, uint8_t flags, const uint8_t *a, size_t an,
+	    const uint8_t *b, size_t bn, uint8_t key[32]);
+
 /* d = SHA-256(d || u64be(n) || p[0..n)), the chaining step above. */
 bool	vouch_digest_chain(uint8_t d[32], const uint8_t *p, size_t n);
 
@@ -163,6 +176,15 @@ enum vouch_endorsement_kind {
 	VOUCH_ENDORSEMENT_JSON,		/* JSON collateral */
 };
 enum vouch_endorsement_kind vouch_endorsement_kind(const uint8_t *buf, size_t len);
+
+/* vouch_asn1_time_unix (lib/vouch.c) as a value: -1 if unreadable. */
+static inline int64_t
+vouch_asn1_unix(const ASN1_TIME *t)
+{
+	int64_t v;
+
+	return vouch_asn1_time_unix(t, &v) ? v : -1;
+}
 
 /* A view of one CRL (PEM or DER) that outlives its use. */
 struct vouch_crl_ref {

@@ -470,20 +470,10 @@ subject_cn(X509 *x, char *out, int cap)
 }
 
 enum vouch_err
-snp_check_revocation(struct vouch_ctx *ctx, const struct snp_crl_ref *crls,
+snp_check_revocation(struct vouch_ctx *ctx, const struct vouch_crl_ref *crls,
     size_t ncrls, X509 *ark, X509 *const *certs, size_t n, int64_t now)
 {
-	struct vouch_crl_ref refs[SNP_MAX_CRLS];
-	size_t i;
-
-	if (ncrls > SNP_MAX_CRLS) {
-		return vouch_fail(ctx, VOUCH_ERR_TOO_LARGE, "snp: too many CRLs");
-	}
-	for (i = 0; i < ncrls; i++) {
-		refs[i].p = crls[i].p;
-		refs[i].n = crls[i].n;
-	}
-	return vouch_check_revocation(ctx, refs, ncrls, ark, certs, n, now,
+	return vouch_check_revocation(ctx, crls, ncrls, ark, certs, n, now,
 	    "snp: the ARK's", NULL, NULL);
 }
 
@@ -592,48 +582,27 @@ snp_chain_extra_free(void *p)
 }
 
 /*
- * The cache key: everything the chain verdict depends on besides the
- * time — the endorsements, the evidence's certificate table, the signing
- * key kind and whether revocation is checked.
+ * The cache key (vouch_chain_cache_key): the endorsements, VCEK or VLEK,
+ * the evidence's certificate table, and the chip and TCB that name the
+ * VCEK a cache or KDS lookup would add, so reports of several chips with
+ * the same endorsements each find their own entry.
  */
 static bool
 snp_chain_key(const struct vouch_verify_config *cfg, const uint8_t *buf,
     size_t len, const struct snp_report *r, bool vlek,
     uint8_t key[VOUCH_SHA256_BYTES])
 {
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	uint8_t hdr[1];
-	unsigned int n = 0;
-	bool ok;
+	uint8_t chip[sizeof(r->chip_id) + 8];
+	size_t i;
 
-	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-		EVP_MD_CTX_free(md);
-		return false;
+	memcpy(chip, r->chip_id, sizeof(r->chip_id));
+	for (i = 0; i < 8; i++) {
+		chip[sizeof(r->chip_id) + i] = (uint8_t)(r->reported_tcb >>
+		    (8 * i));
 	}
-	hdr[0] = (uint8_t)((cfg->skip_revocation ? 1 : 0) | (vlek ? 2 : 0));
-	(void)EVP_DigestUpdate(md, "vouch-snp-chain-v1", 18);
-	(void)EVP_DigestUpdate(md, hdr, 1);
-	(void)EVP_DigestUpdate(md, cfg->endorsements_digest,
-	    sizeof(cfg->endorsements_digest));
-	/*
-	 * The chip and TCB name the VCEK a cache or KDS lookup would add, so
-	 * reports of several chips with the same endorsements each find
-	 * their own entry.
-	 */
-	(void)EVP_DigestUpdate(md, r->chip_id, sizeof(r->chip_id));
-	for (n = 0; n < 8; n++) {
-		hdr[0] = (uint8_t)(r->reported_tcb >> (8 * n));
-		(void)EVP_DigestUpdate(md, hdr, 1);
-	}
-	(void)EVP_DigestUpdate(md, "table", 5);
-	if (len > SNP_REPORT_LEN) {
-		(void)EVP_DigestUpdate(md, buf + SNP_REPORT_LEN,
-		    len - SNP_REPORT_LEN);
-	}
-	n = 0;
-	ok = EVP_DigestFinal_ex(md, key, &n) == 1 && n == VOUCH_SHA256_BYTES;
-	EVP_MD_CTX_free(md);
-	return ok;
+	return vouch_chain_cache_key(cfg, "vouch-snp-chain-v1", vlek ? 1 : 0,
+	    chip, sizeof(chip), len > SNP_REPORT_LEN ? buf + SNP_REPORT_LEN :
+	    buf, len > SNP_REPORT_LEN ? len - SNP_REPORT_LEN : 0, key);
 }
 
 static bool
@@ -1196,22 +1165,6 @@ have_chain(struct vouch_ctx *ctx, STACK_OF(X509) *all, const char *want_cn)
 	return ark && ask;
 }
 
-/* snp_check_revocation over |coll|, narrowing the cache window. */
-static enum vouch_err
-snp_revocation(struct vouch_ctx *ctx, const struct snp_collateral *coll,
-    X509 *ark, X509 *const *certs, int64_t now, int64_t *nb, int64_t *na)
-{
-	struct vouch_crl_ref refs[SNP_MAX_CRLS];
-	size_t i;
-
-	for (i = 0; i < coll->ncrls; i++) {
-		refs[i].p = coll->crls[i].p;
-		refs[i].n = coll->crls[i].n;
-	}
-	return vouch_check_revocation(ctx, refs, coll->ncrls, ark, certs, 2,
-	    now, "snp: the ARK's", nb, na);
-}
-
 static enum vouch_err
 snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
     const uint8_t *buf, size_t len, struct vouch_result *res)
@@ -1388,8 +1341,9 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	} else {
 		check[0] = sk_X509_value(chain, 1);
 		check[1] = leaf;
-		rv = snp_revocation(ctx, &coll, sk_X509_value(chain, 2), check,
-		    now, &win_nb, &win_na);
+		rv = vouch_check_revocation(ctx, coll.crls, coll.ncrls,
+		    sk_X509_value(chain, 2), check, 2, now, "snp: the ARK's",
+		    &win_nb, &win_na);
 		if ((rv == VOUCH_ERR_CRL_MISSING || rv == VOUCH_ERR_CRL_EXPIRED) &&
 		    snp_kds_configured(cfg)) {
 			rv2 = snp_kds_crl(ctx, cfg, product, vlek, now, &coll);
@@ -1399,8 +1353,9 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 				goto out;
 			}
 			/* Again, with whatever the lookup added. */
-			rv = snp_revocation(ctx, &coll, sk_X509_value(chain, 2),
-			    check, now, &win_nb, &win_na);
+			rv = vouch_check_revocation(ctx, coll.crls, coll.ncrls,
+			    sk_X509_value(chain, 2), check, 2, now,
+			    "snp: the ARK's", &win_nb, &win_na);
 		}
 		if (rv != VOUCH_OK) {
 			goto out;

@@ -116,7 +116,6 @@ void	snp_tcb_decode(uint64_t v, enum snp_product p, struct snp_tcb *out);
 enum snp_product snp_ark_product(const uint8_t spki_sha256[32]);
 const char	*snp_product_name(enum snp_product p);
 
-struct snp_crl_ref;
 struct snp_cert_table;
 
 /*
@@ -128,7 +127,7 @@ struct snp_cert_table;
  * A CRL that does not parse is VOUCH_ERR_BAD_DER.
  */
 enum vouch_err	snp_check_revocation(struct vouch_ctx *ctx,
-		    const struct snp_crl_ref *crls, size_t ncrls, X509 *ark,
+		    const struct vouch_crl_ref *crls, size_t ncrls, X509 *ark,
 		    X509 *const *certs, size_t n, int64_t now) VOUCH_MUST_CHECK;
 
 /*

@@ -108,17 +108,6 @@ snp_crl_parse(const uint8_t *buf, size_t len)
 	return vouch_crl_parse(buf, len);
 }
 
-static int64_t
-asn1_unix(const ASN1_TIME *t)
-{
-	struct tm tm;
-
-	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1) {
-		return -1;
-	}
-	return (int64_t)timegm(&tm);
-}
-
 /* What one piece of collateral is, to check a download and a cached copy. */
 enum kds_kind {
 	KDS_CERTS,	/* one DER certificate or PEM certificates */
@@ -146,8 +135,8 @@ kds_check(enum kds_kind kind, const uint8_t *buf, size_t len, int64_t now,
 		if (crl == NULL) {
 			return false;
 		}
-		a = asn1_unix(X509_CRL_get0_lastUpdate(crl));
-		b = asn1_unix(X509_CRL_get0_nextUpdate(crl));
+		a = vouch_asn1_unix(X509_CRL_get0_lastUpdate(crl));
+		b = vouch_asn1_unix(X509_CRL_get0_nextUpdate(crl));
 		*fresh = a >= 0 && b >= 0 && now >= a && now < b;
 		X509_CRL_free(crl);
 		return true;
@@ -161,8 +150,8 @@ kds_check(enum kds_kind kind, const uint8_t *buf, size_t len, int64_t now,
 	*fresh = true;
 	for (i = 0; i < sk_X509_num(sk); i++) {
 		x = sk_X509_value(sk, i);
-		a = asn1_unix(X509_get0_notBefore(x));
-		b = asn1_unix(X509_get0_notAfter(x));
+		a = vouch_asn1_unix(X509_get0_notBefore(x));
+		b = vouch_asn1_unix(X509_get0_notAfter(x));
 		if (a < 0 || b < 0 || now < a || now > b) {
 			*fresh = false;
 		}

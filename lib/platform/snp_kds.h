@@ -33,15 +33,10 @@
 /* Most CRLs one verification considers. */
 #define SNP_MAX_CRLS		(VOUCH_VERIFY_MAX_ITEMS + 8)
 
-struct snp_crl_ref {
-	const uint8_t	*p;
-	size_t		 n;
-};
-
 /* The collateral of one verification; snp_collateral_free releases it. */
 struct snp_collateral {
 	STACK_OF(X509)		*certs;		/* candidates, owned */
-	struct snp_crl_ref	 crls[SNP_MAX_CRLS];
+	struct vouch_crl_ref	 crls[SNP_MAX_CRLS];
 	size_t			 ncrls;
 	uint8_t			*owned[SNP_MAX_CRLS];	/* CRLs we copied */
 	size_t			 nowned;

@@ -818,8 +818,8 @@ mutate(json_t *root, const char *path, const char *val)
 	json_t *cur = root, *nv = NULL;
 	json_error_t err;
 
-	assert_true(strlen(path) < sizeof(buf));
-	strcpy(buf, path);
+	assert_true((size_t)snprintf(buf, sizeof(buf), "%s", path) <
+	    sizeof(buf));
 	if (val != NULL) {
 		nv = json_loads(val, JSON_DECODE_ANY, &err);
 		assert_non_null(nv);

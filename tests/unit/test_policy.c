@@ -1744,9 +1744,9 @@ more_changed(const char *change, const char *name)
 static void
 more_set(struct vouch_claims *c, const char *item, size_t len)
 {
-	char buf[128], *eq, *v;
+	char buf[128], *eq, *v, *end;
 	uint8_t bytes[64];
-	unsigned b, k;
+	unsigned long b, k;
 
 	assert_true(len < sizeof(buf));
 	memcpy(buf, item, len);
@@ -1762,7 +1762,12 @@ more_set(struct vouch_claims *c, const char *item, size_t len)
 		assert_int_equal(vouch_claims_set_string(NULL, c, buf, v + 2),
 		    VOUCH_OK);
 	} else if (strncmp(v, "b:", 2) == 0) {
-		assert_int_equal(sscanf(v + 2, "%x*%u", &b, &k), 2);
+		/* "b:XX*N": N bytes of value 0xXX. */
+		b = strtoul(v + 2, &end, 16);
+		assert_true(end != v + 2 && *end == '*' && b <= 0xff);
+		v = end + 1;
+		k = strtoul(v, &end, 10);
+		assert_true(end != v && *end == '\0');
 		assert_true(k <= sizeof(bytes));
 		memset(bytes, (int)b, k);
 		assert_int_equal(vouch_claims_set_bytes(NULL, c, buf, bytes, k),

@@ -685,7 +685,7 @@ test_revoked_ask(void **state)
 	struct vouch_ctx *ctx = vouch_ctx_new();
 	STACK_OF(X509) *sk = sk_X509_new_null();
 	struct blob chain, revoked, crl24, crl22, milan;
-	struct snp_crl_ref ref[2];
+	struct vouch_crl_ref ref[2];
 	X509 *old_ask = NULL, *ask, *ark;
 
 	(void)state;
