@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * vouch certify: attest on the sim platform and get an admission
- * certificate from vouchd (challenge, fresh key, bound evidence, certify).
+ * vouch certify: attest on the sim or SEV-SNP platform and get an
+ * admission certificate from vouchd (challenge, fresh key, bound
+ * evidence, certify).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,15 +12,21 @@
 #include "cli.h"
 #include "crypto/crypto.h"
 #include "platform/sim.h"
+#include "platform/snp_guest.h"
 #include "util/file.h"
 #include "vouch_internal.h"
 
 static const char usage[] =
-    "usage: vouch certify --service URL --domain-cert ROOT --platform-dir DIR\n"
-    "                     --key-out KEY --cert-out CHAIN [--ear-out FILE] [--exe PATH]\n"
+    "usage: vouch certify --service URL --domain-cert ROOT\n"
+    "                     [--platform sim] --platform-dir DIR [--exe PATH]\n"
+    "                     --key-out KEY --cert-out CHAIN [--ear-out FILE]\n"
+    "       vouch certify --service URL --domain-cert ROOT --platform snp\n"
+    "                     --key-out KEY --cert-out CHAIN [--ear-out FILE]\n"
     "\n"
     "Get an admission certificate from vouchd for a program on the sim\n"
-    "platform: ask for a challenge, make a fresh ECDSA P-384 key, make\n"
+    "platform, or for this SEV-SNP guest (reports from configfs-tsm or\n"
+    "/dev/sev-guest, with the host's certificate table; docs/snp.md §5):\n"
+    "ask for a challenge, make a fresh ECDSA P-384 key, make\n"
     "evidence whose report_data binds the nonce and the public key\n"
     "(docs/vouchd.md), and certify.  The returned chain must be for the\n"
     "new key and verify to the domain root.  Writes the key (mode 0600),\n"
@@ -27,8 +34,9 @@ static const char usage[] =
     "\n"
     "  --service URL       vouchd, e.g. https://127.0.0.1:8443\n"
     "  --domain-cert ROOT  the domain root: vouchd's TLS certificate must chain to it\n"
+    "  --platform NAME     sim (the default) or snp\n"
     "  --platform-dir DIR  the sim platform ('vouch sim init')\n"
-    "  --exe PATH          program to measure (default: this vouch binary)\n"
+    "  --exe PATH          sim: program to measure (default: this vouch binary)\n"
     "\n"
     "Prints the certificate serial.  Exit status: 0 certified, 1 refused\n"
     "(VOUCH_ERR_POLICY_DENIED with vouchd's problem code) or failed,\n"
@@ -52,12 +60,26 @@ cli_sim_attest(struct vouch_ctx *ctx, void *arg, const uint8_t rd[64],
 	return sim_attest(ctx, a->dir, &ao, out, out_len);
 }
 
+static enum vouch_err
+cli_snp_attest(struct vouch_ctx *ctx, void *arg, const uint8_t rd[64],
+    uint8_t **out, size_t *out_len)
+{
+	struct snp_collect_opts co;
+	const char *source;
+
+	(void)arg;
+	memset(&co, 0, sizeof(co));
+	co.vmpl = -1;
+	return snp_collect(ctx, &co, rd, out, out_len, &source);
+}
+
 int
 cmd_certify(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "service", required_argument, NULL, 's' },
 		{ "domain-cert", required_argument, NULL, 'r' },
+		{ "platform", required_argument, NULL, 'P' },
 		{ "platform-dir", required_argument, NULL, 'p' },
 		{ "key-out", required_argument, NULL, 'k' },
 		{ "cert-out", required_argument, NULL, 'c' },
@@ -67,7 +89,8 @@ cmd_certify(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *service = NULL, *root_path = NULL, *key_out = NULL;
-	const char *cert_out = NULL, *ear_out = NULL, *exe = "/proc/self/exe";
+	const char *cert_out = NULL, *ear_out = NULL, *exe = NULL;
+	const char *platform = "sim";
 	struct vouch_ctx *ctx = NULL;
 	struct cli_sim_attester sa;
 	struct vouch_attester att;
@@ -77,6 +100,7 @@ cmd_certify(int argc, char **argv)
 	char *chain = NULL, *ear = NULL, serial[CA_SERIAL_HEX_LEN + 1];
 	enum vouch_err rv;
 	int ch, rc = CLI_EXIT_FAIL;
+	bool snp;
 
 	memset(&sa, 0, sizeof(sa));
 	memset(&info, 0, sizeof(info));
@@ -89,6 +113,7 @@ cmd_certify(int argc, char **argv)
 		switch (ch) {
 		case 's': service = optarg; break;
 		case 'r': root_path = optarg; break;
+		case 'P': platform = optarg; break;
 		case 'p': sa.dir = optarg; break;
 		case 'k': key_out = optarg; break;
 		case 'c': cert_out = optarg; break;
@@ -102,8 +127,12 @@ cmd_certify(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 	}
+	snp = strcmp(platform, "snp") == 0;
 	if (optind != argc || service == NULL || root_path == NULL ||
-	    sa.dir == NULL || key_out == NULL || cert_out == NULL) {
+	    key_out == NULL || cert_out == NULL ||
+	    (!snp && strcmp(platform, "sim") != 0) ||
+	    (snp && (sa.dir != NULL || exe != NULL)) ||
+	    (!snp && sa.dir == NULL)) {
 		fputs(usage, stderr);
 		return CLI_EXIT_USAGE;
 	}
@@ -111,7 +140,8 @@ cmd_certify(int argc, char **argv)
 	if (ctx == NULL) {
 		return CLI_EXIT_FAIL;
 	}
-	rv = vouch_sha384_file(ctx, exe, sa.measurement);
+	rv = snp ? VOUCH_OK : vouch_sha384_file(ctx,
+	    exe != NULL ? exe : "/proc/self/exe", sa.measurement);
 	if (rv == VOUCH_OK) {
 		rv = vouch_cert_read_pem(ctx, root_path, &root);
 	}
@@ -120,7 +150,7 @@ cmd_certify(int argc, char **argv)
 		goto out;
 	}
 	/* The same exchange and checks as vouch_certify (lib/vouch.c). */
-	att.attest = cli_sim_attest;
+	att.attest = snp ? cli_snp_attest : cli_sim_attest;
 	att.arg = &sa;
 	rv = vouch_certify_exchange(ctx, service, root_path, &att, &key, &chain,
 	    &ear, serial);

@@ -31,6 +31,8 @@
 #include "client/client.h"
 #include "crypto/crypto.h"
 #include "platform/sim.h"
+#include "platform/snp.h"
+#include "platform/snp_guest.h"
 #include "secret/seal.h"
 #include "util/file.h"
 #include "vouch_internal.h"
@@ -80,6 +82,7 @@ sim_seal_key(struct vouch *v, uint8_t key[32])
 
 static const struct vouch_backend sim_backend = {
 	.name = "sim",
+	.needs = "sim_dir or VOUCH_SIM_DIR",
 	.detect = sim_detect,
 	.measure = sim_measure,
 	.attest = sim_collect,
@@ -87,18 +90,126 @@ static const struct vouch_backend sim_backend = {
 };
 
 /*
+ * SEV-SNP (docs/snp.md §6): reports from configfs-tsm or /dev/sev-guest
+ * (snp_collect, which checks the answer binds what was asked), the launch
+ * MEASUREMENT as the program's measurement, and a sealing key the
+ * firmware derives (SNP_GET_DERIVED_KEY).
+ */
+static void
+snp_opts(struct snp_collect_opts *o, bool certs)
+{
+	memset(o, 0, sizeof(*o));
+	o->vmpl = -1;		/* the interface's default: our own level */
+	o->no_certs = !certs;
+}
+
+static bool
+snp_detect(const struct vouch *v)
+{
+	struct snp_collect_opts o;
+
+	(void)v;
+	snp_opts(&o, false);
+	return snp_guest_available(&o);
+}
+
+static enum vouch_err
+snp_measure(struct vouch *v)
+{
+	static const uint8_t zero_rd[64];
+	struct snp_collect_opts o;
+	struct snp_report r;
+	enum vouch_err rv;
+	const char *source;
+	uint8_t *ev = NULL;
+	size_t ev_len = 0;
+
+	/*
+	 * MEASUREMENT is fixed at launch: any report of this guest carries
+	 * it, so one with zero REPORT_DATA and no certificates does.
+	 */
+	snp_opts(&o, false);
+	rv = snp_collect(v->ctx, &o, zero_rd, &ev, &ev_len, &source);
+	if (rv == VOUCH_OK) {
+		rv = snp_report_parse(v->ctx, ev, SNP_REPORT_LEN, &r);
+	}
+	if (rv == VOUCH_OK) {
+		_Static_assert(sizeof(r.measurement) <= sizeof(v->measurement),
+		    "an SNP measurement fits");
+		memcpy(v->measurement, r.measurement, sizeof(r.measurement));
+		v->measurement_len = sizeof(r.measurement);
+		v->snp_vmpl = r.vmpl;
+	}
+	free(ev);
+	return rv;
+}
+
+static enum vouch_err
+snp_attest(struct vouch *v, const uint8_t rd[64], uint8_t **out,
+    size_t *out_len)
+{
+	struct snp_collect_opts o;
+	const char *source;
+
+	/* With the host's certificate table when it has one (VCEK, chain). */
+	snp_opts(&o, true);
+	return snp_collect(v->ctx, &o, rd, out, out_len, &source);
+}
+
+static enum vouch_err
+snp_seal_key(struct vouch *v, uint8_t key[32])
+{
+	struct snp_key_request kr;
+	uint8_t dk[SNP_DERIVED_KEY_BYTES];
+	enum vouch_err rv;
+
+	/*
+	 * Root key VCEK (this chip), mixing in the launch MEASUREMENT and
+	 * the guest POLICY: another image, or the same one launched with
+	 * other policy bits (debug), gets another key.  TCB_VERSION and
+	 * GUEST_SVN are left out, so a firmware update keeps the key; moving
+	 * to another chip does not (docs/snp.md §6).
+	 */
+	memset(&kr, 0, sizeof(kr));
+	kr.root_key_select = SNP_KEY_ROOT_VCEK;
+	kr.guest_field_select = SNP_KEY_FIELD_MEASUREMENT |
+	    SNP_KEY_FIELD_POLICY;
+	kr.vmpl = v->snp_vmpl;
+	rv = snp_guest_derived_key(v->ctx, NULL, &kr, dk);
+	if (rv == VOUCH_OK) {
+		/* The same derivation as the sim platform's secret. */
+		rv = vouch_hkdf_sha256(v->ctx, (const uint8_t *)VOUCH_SEAL_LABEL,
+		    sizeof(VOUCH_SEAL_LABEL) - 1, dk, sizeof(dk),
+		    v->measurement, v->measurement_len, key,
+		    VOUCH_SEAL_KEY_BYTES);
+	}
+	vouch_wipe(dk, sizeof(dk));
+	return rv;
+}
+
+const struct vouch_backend vouch_snp_backend = {
+	.name = "snp",
+	.needs = "configfs-tsm (VOUCH_TSM_ROOT) or /dev/sev-guest "
+	    "(VOUCH_SEV_GUEST_DEV)",
+	.detect = snp_detect,
+	.measure = snp_measure,
+	.attest = snp_attest,
+	.seal_key = snp_seal_key,
+};
+
+/*
  * The platforms built in, in "auto" detection order: hardware first,
  * sim last (it is detected only when a sim directory is configured).  A
- * new platform adds its table here, e.g. &snp_backend under #ifdef
- * VOUCH_PLATFORM_SNP.
+ * new platform adds its table here.
  */
 static const struct vouch_backend *const vouch_backends[] = {
+	&vouch_snp_backend,
 	&sim_backend,
 };
 
 /* Names vouch knows but this build does not include. */
 static const char *const known_platforms[] = {
-	"snp", "tdx", "sgx", "tpm", "cca",
+	"tdx", "sgx", "tpm", "cca",
 };
 
 static enum vouch_err
@@ -115,7 +226,8 @@ select_backend(struct vouch *v, const char *name)
 			}
 		}
 		return vouch_fail(v->ctx, VOUCH_ERR_UNSUPPORTED_PLATFORM,
-		    "no TEE platform detected (set sim_dir or VOUCH_SIM_DIR "
+		    "no TEE platform detected (no SEV-SNP guest interface; set "
+		    "sim_dir or VOUCH_SIM_DIR "
 		    "for the simulated platform)");
 	}
 	for (i = 0; i < sizeof(vouch_backends) / sizeof(vouch_backends[0]);
@@ -124,9 +236,9 @@ select_backend(struct vouch *v, const char *name)
 			if (!vouch_backends[i]->detect(v)) {
 				return vouch_fail(v->ctx,
 				    VOUCH_ERR_INVALID_ARGUMENT,
-				    "platform %s is not available here (sim "
-				    "needs sim_dir or VOUCH_SIM_DIR)",
-				    vouch_backends[i]->name);
+				    "platform %s is not available here (it "
+				    "needs %s)", vouch_backends[i]->name,
+				    vouch_backends[i]->needs);
 			}
 			v->backend = vouch_backends[i];
 			return VOUCH_OK;

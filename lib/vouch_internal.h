@@ -32,11 +32,13 @@ struct vouch;
 
 /*
  * A platform backend: one constant table per platform, listed in
- * vouch_backends[] (lib/vouch.c).  Only sim is built today; a hardware
- * platform adds one table and one line there.
+ * vouch_backends[] (lib/vouch.c): sim and snp today; another platform
+ * adds one table and one line there.
  */
 struct vouch_backend {
 	const char	*name;
+	/* What detect looks for, for the error when it is missing. */
+	const char	*needs;
 	/* True when this platform is usable here (for "auto"). */
 	bool		(*detect)(const struct vouch *v);
 	/* The measurement of the running program into v->measurement. */
@@ -47,6 +49,9 @@ struct vouch_backend {
 	/* The 32-byte sealing key of this program on this platform. */
 	enum vouch_err	(*seal_key)(struct vouch *v, uint8_t key[32]);
 };
+
+/* The SEV-SNP backend (lib/vouch.c), named for tests. */
+extern const struct vouch_backend vouch_snp_backend;
 
 /* The certified identity: the attested key and its admission chain. */
 struct vouch_identity {
@@ -67,6 +72,7 @@ struct vouch {
 	char				*domain_root_path;
 	char				*service_url;	/* may be NULL */
 	char				*sim_dir;	/* sim only */
+	uint32_t			 snp_vmpl;	/* snp only: our VMPL */
 	int64_t				 renew_before;
 	X509				*root;
 	uint8_t				 measurement[VOUCH_MEASUREMENT_MAX_BYTES];

@@ -29,6 +29,8 @@
 
 _Static_assert(sizeof(((struct snp_report_resp *)0)->data) >=
     SNP_MSG_RSP_HDR + SNP_REPORT_LEN, "snp_report_resp holds a report");
+_Static_assert(sizeof(((struct snp_derived_key_resp *)0)->data) >=
+    SNP_MSG_RSP_HDR + SNP_DERIVED_KEY_BYTES, "snp_derived_key_resp holds a key");
 
 const char *
 snp_guest_dev(const char *dev)
@@ -189,6 +191,83 @@ snp_guest_ioctl_report(struct vouch_ctx *ctx, const char *dev,
  out:
 	free(cbuf);
 	free(resp);
+	(void)close(fd);
+	return rv;
+}
+
+enum vouch_err
+snp_msg_key_rsp_parse(struct vouch_ctx *ctx, const uint8_t *buf, size_t len,
+    uint8_t key[SNP_DERIVED_KEY_BYTES])
+{
+	struct cbs c, rsv;
+	uint32_t status;
+
+	cbs_init(&c, buf, len);
+	/*= SEV-SNP ABI 56860, Table 20 MSG_KEY_RSP: 0x00 STATUS,
+	 *# 0x04-0x1F reserved, 0x20-0x3F DERIVED_KEY. */
+	if (!cbs_get_u32le(&c, &status) ||
+	    !cbs_get_bytes(&c, &rsv, SNP_MSG_RSP_HDR - 4)) {
+		return vouch_fail(ctx, VOUCH_ERR_TRUNCATED,
+		    "snp: MSG_KEY_RSP header");
+	}
+	if (status != 0) {
+		return vouch_fail(ctx, VOUCH_ERR_IO,
+		    "snp: the firmware refused the key request (status 0x%x)",
+		    status);
+	}
+	if (!cbs_is_all_zero(&rsv)) {
+		return vouch_fail(ctx, VOUCH_ERR_RESERVED_NONZERO,
+		    "snp: MSG_KEY_RSP reserved bytes");
+	}
+	if (!cbs_copy(&c, key, SNP_DERIVED_KEY_BYTES)) {
+		return vouch_fail(ctx, VOUCH_ERR_TRUNCATED,
+		    "snp: MSG_KEY_RSP shorter than its key");
+	}
+	return VOUCH_OK;
+}
+
+enum vouch_err
+snp_guest_derived_key(struct vouch_ctx *ctx, const char *dev,
+    const struct snp_key_request *kr, uint8_t key[SNP_DERIVED_KEY_BYTES])
+{
+	struct snp_derived_key_req req;
+	struct snp_derived_key_resp resp;
+	struct snp_guest_request_ioctl io;
+	enum vouch_err rv;
+	int fd, r;
+
+	dev = snp_guest_dev(dev);
+	if (kr->vmpl > 3) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "snp: VMPL is 0 to 3");
+	}
+	fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (fd == -1) {
+		return vouch_fail(ctx, errno == ENOENT ? VOUCH_ERR_NOT_FOUND :
+		    VOUCH_ERR_IO, "snp: %s: %s (the derived sealing key needs "
+		    "the sev-guest device)", dev, strerror(errno));
+	}
+	memset(&req, 0, sizeof(req));
+	req.root_key_select = kr->root_key_select;
+	req.guest_field_select = kr->guest_field_select;
+	req.vmpl = kr->vmpl;
+	req.guest_svn = kr->guest_svn;
+	req.tcb_version = kr->tcb_version;
+	memset(&resp, 0, sizeof(resp));
+	memset(&io, 0, sizeof(io));
+	io.msg_version = SNP_MSG_VERSION;
+	io.req_data = (uint64_t)(uintptr_t)&req;
+	io.resp_data = (uint64_t)(uintptr_t)&resp;
+	r = ioctl(fd, SNP_GET_DERIVED_KEY, &io);
+	if (r == -1) {
+		rv = vouch_fail(ctx, VOUCH_ERR_IO, "snp: %s key ioctl: %s "
+		    "(firmware error 0x%x, VMM error 0x%x)", dev,
+		    strerror(errno), io.fw_error, io.vmm_error);
+	} else {
+		rv = snp_msg_key_rsp_parse(ctx, resp.data, sizeof(resp.data),
+		    key);
+	}
+	vouch_wipe(&resp, sizeof(resp));
 	(void)close(fd);
 	return rv;
 }

@@ -66,4 +66,45 @@ enum vouch_err	snp_msg_report_rsp_parse(struct vouch_ctx *ctx,
 		    const uint8_t *buf, size_t len, const uint8_t **report,
 		    size_t *report_len) VOUCH_MUST_CHECK;
 
+/*
+ * SNP_GET_DERIVED_KEY (MSG_KEY_REQ, SEV-SNP ABI 56860 §7.2 "Key Derivation",
+ * Table 19): a key the firmware derives from a root key (VCEK, chip-unique,
+ * or VMRK) and the guest fields selected by GUEST_FIELD_SELECT.
+ */
+#define SNP_KEY_ROOT_VCEK		0u
+#define SNP_KEY_FIELD_POLICY		(1u << 0)
+#define SNP_KEY_FIELD_IMAGE_ID		(1u << 1)
+#define SNP_KEY_FIELD_FAMILY_ID		(1u << 2)
+#define SNP_KEY_FIELD_MEASUREMENT	(1u << 3)
+#define SNP_KEY_FIELD_GUEST_SVN		(1u << 4)
+#define SNP_KEY_FIELD_TCB_VERSION	(1u << 5)
+#define SNP_DERIVED_KEY_BYTES		32
+
+struct snp_key_request {
+	uint32_t	root_key_select;
+	uint64_t	guest_field_select;
+	uint32_t	vmpl;		/* at least the caller's VMPL */
+	uint32_t	guest_svn;	/* mixed in only when selected */
+	uint64_t	tcb_version;	/* mixed in only when selected */
+};
+
+/*
+ * snp_guest_derived_key issues SNP_GET_DERIVED_KEY on |dev| (NULL:
+ * $VOUCH_SEV_GUEST_DEV, the default) and returns the 32-byte key in |key|
+ * (the caller wipes it).  configfs-tsm has no key interface: this needs
+ * the sev-guest device (VOUCH_ERR_NOT_FOUND naming it when absent).
+ */
+enum vouch_err	snp_guest_derived_key(struct vouch_ctx *ctx, const char *dev,
+		    const struct snp_key_request *kr,
+		    uint8_t key[SNP_DERIVED_KEY_BYTES]) VOUCH_MUST_CHECK;
+
+/*
+ * snp_msg_key_rsp_parse reads MSG_KEY_RSP (ABI 56860 Table 20: STATUS,
+ * 28 reserved bytes, DERIVED_KEY) from the |len| bytes the driver
+ * returned into |key|.  Exposed for tests.
+ */
+enum vouch_err	snp_msg_key_rsp_parse(struct vouch_ctx *ctx,
+		    const uint8_t *buf, size_t len,
+		    uint8_t key[SNP_DERIVED_KEY_BYTES]) VOUCH_MUST_CHECK;
+
 #endif

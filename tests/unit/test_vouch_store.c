@@ -7,7 +7,11 @@
  * installed identity, the reuse/renewal decision of vouch_certify, and
  * vouch_sign / vouch_admission_chain.  Identities come from a domain
  * built in memory (root, issuing CA, ca_issue_admission), installed with
- * vouch_identity_install: no vouchd needed.
+ * vouch_identity_install: no vouchd needed.  The SEV-SNP backend runs on
+ * a configfs-tsm tree of plain files made from the real Milan report
+ * (read in place from $VOUCH_TESTDATA); its derived sealing key needs
+ * /dev/sev-guest, so only its failures and MSG_KEY_RSP parsing are
+ * reachable here.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,8 +32,12 @@
 #include "bs/json.h"
 #include "crypto/crypto.h"
 #include "platform/sim.h"
+#include "platform/snp.h"
+#include "platform/snp_guest.h"
+#include "secret/seal.h"
 #include "util/file.h"
 #include "vouch_internal.h"
+#include "snp_testdata.h"
 
 #define DAY		(24 * 3600)
 #define LIFETIME	3600
@@ -245,9 +253,12 @@ test_open_arguments(void **state)
 	assert_int_equal(vouch_open(&v, &o), VOUCH_ERR_INVALID_ARGUMENT);
 	assert_null(v);
 
-	/* Platforms: only sim is built; names checked. */
+	/* Platforms: sim and snp are built (snp absent here); names checked. */
+	assert_int_equal(setenv("VOUCH_TSM_ROOT", "/nonexistent-tsm", 1), 0);
+	assert_int_equal(setenv("VOUCH_SEV_GUEST_DEV", "/nonexistent-sev-guest",
+	    1), 0);
 	assert_int_equal(try_open(&v, "snp", F.plat, F.d.root_path, NULL),
-	    VOUCH_ERR_UNSUPPORTED_PLATFORM);
+	    VOUCH_ERR_INVALID_ARGUMENT);
 	assert_int_equal(try_open(&v, "tdx", F.plat, F.d.root_path, NULL),
 	    VOUCH_ERR_UNSUPPORTED_PLATFORM);
 	assert_int_equal(try_open(&v, "bogus", F.plat, F.d.root_path, NULL),
@@ -684,6 +695,177 @@ test_install_rejects(void **state)
 	vouch_close(v);
 }
 
+/* ---- SEV-SNP ------------------------------------------------------ */
+
+/* A configfs-tsm entry F.dir/tsm/report/e1 answering with |report|. */
+static void
+snp_fake_tree(const uint8_t *report, size_t n)
+{
+	static const struct { const char *name, *text; } attrs[] = {
+		{ "provider", "sev_guest\n" }, { "generation", "7\n" },
+		{ "inblob", "" }, { "privlevel", "" },
+	};
+	char dir[128], path[192], cmd[320];
+	size_t i;
+
+	(void)snprintf(dir, sizeof(dir), "%s/tsm/report/e1", F.dir);
+	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s'", dir,
+	    dir);
+	assert_int_equal(system(cmd), 0);
+	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		assert_true(vouch_path_join(path, sizeof(path), dir,
+		    attrs[i].name));
+		assert_int_equal(vouch_file_write(NULL, path,
+		    (const uint8_t *)attrs[i].text, strlen(attrs[i].text), 0644),
+		    VOUCH_OK);
+	}
+	assert_true(vouch_path_join(path, sizeof(path), dir, "outblob"));
+	assert_int_equal(vouch_file_write(NULL, path, report, n, 0644),
+	    VOUCH_OK);
+}
+
+static enum vouch_err
+test_seal_key(struct vouch *v, uint8_t key[32])
+{
+	(void)v;
+	memset(key, 0x5a, 32);
+	return VOUCH_OK;
+}
+
+static void
+test_snp_backend(void **state)
+{
+	struct vouch_backend tb;
+	struct vouch *v = NULL;
+	struct blob rep, before, after;
+	EVP_PKEY *key = NULL;
+	uint8_t *sealed = NULL, dk[SNP_DERIVED_KEY_BYTES], rsp[64];
+	size_t sealed_len = 0;
+	char dev[160], tsm[160], *chain;
+	const char *pem, *ear;
+	struct snp_key_request kr;
+
+	(void)state;
+	snp_testdata_find();
+	if (testdata == NULL) {
+		if (getenv("CI") != NULL) {
+			fail_msg("no testdata in CI");
+		}
+		skip();
+	}
+	(void)snprintf(tsm, sizeof(tsm), "%s/tsm", F.dir);
+	(void)snprintf(dev, sizeof(dev), "%s/sev-guest", F.dir);
+	assert_int_equal(setenv("VOUCH_TSM_ROOT", tsm, 1), 0);
+	assert_int_equal(setenv("VOUCH_TSM_ENTRY", "e1", 1), 0);
+	assert_int_equal(setenv("VOUCH_SEV_GUEST_DEV", dev, 1), 0);
+	assert_int_equal(unsetenv("VOUCH_SIM_DIR"), 0);
+	rep = td(MILAN_REPORT);
+	assert_int_equal(rep.n, SNP_REPORT_LEN);
+
+	/* The measure report carries zero REPORT_DATA: S-1's does not. */
+	snp_fake_tree(rep.p, rep.n);
+	assert_int_equal(try_open(&v, "snp", NULL, F.d.root_path, NULL),
+	    VOUCH_ERR_REPORT_DATA_MISMATCH);
+	assert_null(v);
+	memset(rep.p + 0x50, 0, 64);
+	snp_fake_tree(rep.p, rep.n);
+
+	/* "auto" finds the guest interface; the measurement is the report's. */
+	assert_int_equal(try_open(&v, NULL, NULL, F.d.root_path, NULL),
+	    VOUCH_OK);
+	assert_string_equal(v->backend->name, "snp");
+	assert_int_equal(v->measurement_len, 48);
+	assert_memory_equal(v->measurement, rep.p + 0x90, 48);
+	assert_int_equal(v->snp_vmpl, rep.p[0x30]);
+
+	/* Sealing needs SNP_GET_DERIVED_KEY: no device, not a device. */
+	assert_int_equal(vouch_seal(v, (const uint8_t *)"x", 1, &sealed,
+	    &sealed_len), VOUCH_ERR_NOT_FOUND);
+	assert_non_null(strstr(vouch_last_error(v), "sev-guest"));
+	assert_int_equal(vouch_file_write(NULL, dev, (const uint8_t *)"", 0,
+	    0600), VOUCH_OK);
+	assert_int_equal(vouch_seal(v, (const uint8_t *)"x", 1, &sealed,
+	    &sealed_len), VOUCH_ERR_IO);
+	assert_null(sealed);
+
+	/* Identities: platform snp and this measurement only. */
+	assert_int_equal(vouch_key_gen_p384(F.ctx, &key), VOUCH_OK);
+	chain = chain_for(&F.d, key, "sim", rep.p + 0x90, 48, F.now, LIFETIME);
+	assert_int_equal(vouch_identity_install(v, key, chain, EAR, false),
+	    VOUCH_ERR_PLATFORM_MISMATCH);
+	free(chain);
+	chain = chain_for(&F.d, key, "snp", F.measurement, 48, F.now, LIFETIME);
+	assert_int_equal(vouch_identity_install(v, key, chain, EAR, false),
+	    VOUCH_ERR_BAD_CERT);
+	free(chain);
+	chain = chain_for(&F.d, key, "snp", rep.p + 0x90, 48, F.now, LIFETIME);
+	/* Saving needs the sealing key: refused, nothing written. */
+	assert_int_equal(vouch_identity_install(v, key, chain, EAR, true),
+	    VOUCH_ERR_IO);
+	assert_int_equal(access(F.store_file, F_OK), -1);
+	assert_int_equal(vouch_identity_install(v, key, chain, EAR, false),
+	    VOUCH_OK);
+	assert_int_equal(vouch_admission_chain(v, &pem, &ear), VOUCH_OK);
+	assert_string_equal(ear, EAR);
+
+	/*
+	 * With a stand-in key the store is written; reopened with the real
+	 * backend it cannot be unsealed here, which is an error naming the
+	 * store, and the file is left as it was.
+	 */
+	tb = vouch_snp_backend;
+	tb.seal_key = test_seal_key;
+	v->backend = &tb;
+	assert_int_equal(vouch_identity_install(v, key, chain, EAR, true),
+	    VOUCH_OK);
+	vouch_close(v);
+	v = NULL;
+	free(chain);
+	assert_int_equal(vouch_file_read(NULL, F.store_file, 1 << 20,
+	    &before.p, &before.n), VOUCH_OK);
+	assert_int_equal(try_open(&v, "snp", NULL, F.d.root_path, NULL),
+	    VOUCH_ERR_IO);
+	assert_null(v);
+	assert_int_equal(vouch_file_read(NULL, F.store_file, 1 << 20,
+	    &after.p, &after.n), VOUCH_OK);
+	assert_int_equal(before.n, after.n);
+	assert_memory_equal(before.p, after.p, before.n);
+	free(before.p);
+	free(after.p);
+
+	/* MSG_KEY_RSP: STATUS, 28 reserved bytes, the key. */
+	memset(rsp, 0, sizeof(rsp));
+	memset(rsp + 0x20, 0xab, 32);
+	assert_int_equal(snp_msg_key_rsp_parse(F.ctx, rsp, sizeof(rsp), dk),
+	    VOUCH_OK);
+	assert_int_equal(dk[0], 0xab);
+	assert_int_equal(dk[31], 0xab);
+	assert_int_equal(snp_msg_key_rsp_parse(F.ctx, rsp, 0x3f, dk),
+	    VOUCH_ERR_TRUNCATED);
+	assert_int_equal(snp_msg_key_rsp_parse(F.ctx, rsp, 0x10, dk),
+	    VOUCH_ERR_TRUNCATED);
+	rsp[0x1f] = 1;
+	assert_int_equal(snp_msg_key_rsp_parse(F.ctx, rsp, sizeof(rsp), dk),
+	    VOUCH_ERR_RESERVED_NONZERO);
+	rsp[0x1f] = 0;
+	rsp[0] = 0x16;	/* INVALID_PARAM */
+	assert_int_equal(snp_msg_key_rsp_parse(F.ctx, rsp, sizeof(rsp), dk),
+	    VOUCH_ERR_IO);
+	memset(&kr, 0, sizeof(kr));
+	kr.vmpl = 4;
+	assert_int_equal(snp_guest_derived_key(F.ctx, dev, &kr, dk),
+	    VOUCH_ERR_INVALID_ARGUMENT);
+
+	EVP_PKEY_free(key);
+	free(rep.p);
+	(void)unlink(F.store_file);
+	(void)unlink(dev);
+	assert_int_equal(unsetenv("VOUCH_TSM_ENTRY"), 0);
+	assert_int_equal(setenv("VOUCH_TSM_ROOT", "/nonexistent-tsm", 1), 0);
+	assert_int_equal(setenv("VOUCH_SEV_GUEST_DEV", "/nonexistent-sev-guest",
+	    1), 0);
+}
+
 int
 main(void)
 {
@@ -696,6 +878,7 @@ main(void)
 		cmocka_unit_test_setup(test_other_platform_store, fresh),
 		cmocka_unit_test_setup(test_bad_content, fresh),
 		cmocka_unit_test_setup(test_install_rejects, fresh),
+		cmocka_unit_test_setup(test_snp_backend, fresh),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
