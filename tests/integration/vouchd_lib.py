@@ -3,7 +3,7 @@
 running vouchd on loopback, HTTPS requests with or without client
 certificates, and an independent implementation of the certify binding
 (docs/vouchd.md) so the daemon's own code is not checked against itself."""
-import base64, hashlib, http.client, json, os, random, signal, socket, ssl
+import atexit, base64, hashlib, http.client, json, os, random, shutil, signal, socket, ssl
 import struct, subprocess, tempfile, time, datetime
 
 VOUCH = os.environ["VOUCH_BIN"]
@@ -31,6 +31,9 @@ def bind(label, *parts):
 class Env:
     def __init__(self, nonce_ttl=5, extra=()):
         self.dir = tempfile.mkdtemp(prefix="vouchd-test-")
+        # Removed at exit unless VOUCH_KEEP_TMP is set (to look at logs).
+        if not os.environ.get("VOUCH_KEEP_TMP"):
+            atexit.register(shutil.rmtree, self.dir, True)
         d = self.dir
         run(VOUCH, "domain", "init", d + "/domain")
         run(VOUCH, "service-cert", "issue", "--domain", d + "/domain",
