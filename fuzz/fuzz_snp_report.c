@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * libFuzzer target: the SEV-SNP report parser and the whole snp
- * verification path with no endorsements (it must never succeed).
+ * libFuzzer target: the SEV-SNP report parser, the whole snp
+ * verification path with no endorsements (it must never succeed), and
+ * the sev-guest driver's MSG_REPORT_RSP and MSG_KEY_RSP parsers.
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "platform/platform.h"
 #include "platform/snp.h"
+#include "platform/snp_guest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,6 +20,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vouch_verify_config *cfg = vouch_verify_config_new();
 	struct vouch_result *res = NULL;
 	struct snp_report r;
+	const uint8_t *rep;
+	uint8_t key[SNP_DERIVED_KEY_BYTES];
+	size_t rep_len;
 	volatile uint32_t sink;
 
 	if (ctx == NULL || cfg == NULL) {
@@ -25,6 +30,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (snp_report_parse(ctx, data, size, &r) == VOUCH_OK) {
 		sink = r.version;
+		(void)sink;
+	}
+	if (snp_msg_report_rsp_parse(ctx, data, size, &rep, &rep_len) ==
+	    VOUCH_OK && (rep < data || rep + rep_len > data + size)) {
+		__builtin_trap();
+	}
+	if (snp_msg_key_rsp_parse(ctx, data, size, key) == VOUCH_OK) {
+		sink = key[0];
 		(void)sink;
 	}
 	vouch_ctx_set_time(ctx, 1790000000);
