@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -851,6 +852,96 @@ test_probe_and_show(void **state)
 }
 
 /*
+ * S-5: the Azure Genoa vTPM evidence JSON (snp/PROVENANCE.md).  Its
+ * "report" is the 2600-byte HCL report as an array of numbers, with an
+ * SNP report v3 at offset 0x20, verified with vcek-genoa.pem (the same
+ * certificate as the JSON's "vcek") under the Genoa chain and CRL.
+ */
+static void
+test_azure_genoa(void **state)
+{
+	static const char *const files[] = { "snp/az-snp-vtpm/vcek-genoa.pem",
+	    GENOA_CHAIN, GENOA_CRL_2024, NULL };
+	static const char *const milan_crl[] = {
+	    "snp/az-snp-vtpm/vcek-genoa.pem", GENOA_CHAIN, MILAN_CRL_2025,
+	    NULL };
+	struct vouch_ctx *ctx;
+	struct vouch_verify_config *cfg;
+	struct vouch_result *res = NULL;
+	struct blob doc, vcek;
+	uint8_t hcl[2600], digest[32];
+	uint32_t claims_len;
+	const uint8_t *p;
+	const char *s;
+	json_t *root, *arr;
+	size_t i, n;
+
+	(void)state;
+	NEED_TESTDATA();
+	doc = td("snp/az-snp-vtpm/evidence-genoa.json");
+	root = json_loadb((const char *)doc.p, doc.n, 0, NULL);
+	assert_non_null(root);
+	arr = json_object_get(root, "report");
+	assert_true(json_is_array(arr));
+	assert_int_equal(json_array_size(arr), sizeof(hcl));
+	for (i = 0; i < sizeof(hcl); i++) {
+		json_int_t v = json_integer_value(json_array_get(arr, i));
+
+		assert_true(json_is_integer(json_array_get(arr, i)) && v >= 0 &&
+		    v <= 255);
+		hcl[i] = (uint8_t)v;
+	}
+	vcek = td("snp/az-snp-vtpm/vcek-genoa.pem");
+	s = json_string_value(json_object_get(root, "vcek"));
+	assert_non_null(s);
+	assert_int_equal(strlen(s), vcek.n);
+	assert_memory_equal(s, vcek.p, vcek.n);
+
+	ctx = vouch_ctx_new();
+	assert_non_null(ctx);
+	vouch_ctx_set_time(ctx, T_2025);
+	cfg = config(ctx, files, 0);
+	assert_int_equal(run(ctx, cfg, hcl + 0x20, SNP_REPORT_LEN, &res),
+	    VOUCH_OK);
+	assert_true(vouch_claims_get_string(vouch_result_claims(res),
+	    "snp.product", &s));
+	assert_string_equal(s, "Genoa");
+	assert_true(vouch_claims_get_bytes(vouch_result_claims(res),
+	    "report_data", &p, &n));
+	/*
+	 * REPORT_DATA = SHA-256(the runtime claims JSON at HCL 0x4D4, its
+	 * length a u32le at 0x4D0) || 0^32, as in S-4.
+	 */
+	claims_len = (uint32_t)hcl[0x4d0] | (uint32_t)hcl[0x4d1] << 8 |
+	    (uint32_t)hcl[0x4d2] << 16 | (uint32_t)hcl[0x4d3] << 24;
+	assert_true(claims_len > 0 && claims_len <= sizeof(hcl) - 0x4d4);
+	vouch_sha256(hcl + 0x4d4, claims_len, digest);
+	assert_int_equal(n, 64);
+	assert_memory_equal(p, digest, sizeof(digest));
+	for (i = 32; i < 64; i++) {
+		assert_int_equal(p[i], 0);
+	}
+	vouch_result_free(res);
+	/* The HCL report around it is not evidence. */
+	assert_int_not_equal(run(ctx, cfg, hcl, sizeof(hcl), NULL), VOUCH_OK);
+	/* One byte of the signed range. */
+	hcl[0x20 + 0x90] ^= 1;
+	assert_int_equal(run(ctx, cfg, hcl + 0x20, SNP_REPORT_LEN, NULL),
+	    VOUCH_ERR_SIGNATURE_INVALID);
+	hcl[0x20 + 0x90] ^= 1;
+	vouch_verify_config_free(cfg);
+	/* Milan's CRL does not cover a Genoa chain. */
+	cfg = config(ctx, milan_crl, 0);
+	assert_int_equal(run(ctx, cfg, hcl + 0x20, SNP_REPORT_LEN, NULL),
+	    VOUCH_ERR_CRL_MISSING);
+	vouch_verify_config_free(cfg);
+	vouch_ctx_free(ctx);
+	json_decref(root);
+	free(vcek.p);
+	free(doc.p);
+}
+
+/*
  * The SEV-SNP policy settings (lib/policy/policy.c, docs/policy.md
  * 2.1.1) on claims verified from the real reports: each setting holds on
  * one report and fails on another (or with another value), the same
@@ -1399,6 +1490,7 @@ main(void)
 		cmocka_unit_test(test_warm_cache),
 		cmocka_unit_test(test_vlek_valid),
 		cmocka_unit_test(test_genoa_valid),
+		cmocka_unit_test(test_azure_genoa),
 		cmocka_unit_test(test_every_byte_flip),
 		cmocka_unit_test(test_truncation_and_trailing),
 		cmocka_unit_test(test_trust_anchor_confusion),
