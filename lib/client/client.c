@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -204,36 +207,71 @@ vouch_client_challenge(struct vouch_ctx *ctx, struct vouch_client *c,
 	return VOUCH_OK;
 }
 
-/* One response header captured by name (case-insensitive). */
+/* Longest Retry-After value looked at; longer ones count as unknown. */
+#define RETRY_AFTER_VALUE_MAX	31
+
+/*
+ * The response headers kept: one by name (case-insensitive), if asked
+ * for, and Retry-After.  Headers of an interim (1xx) answer are dropped
+ * when the next status line arrives.
+ */
 struct header {
-	const char	*name;
+	const char	*name;		/* NULL: none */
 	char		*value;		/* malloc'd, NUL-terminated */
 	bool		 too_big;
+	char		 retry_after[RETRY_AFTER_VALUE_MAX + 1];
+	bool		 has_retry_after;
 };
+
+/* The value of header line |data|/|n| if it is |name|'s, trimmed. */
+static bool
+header_match(const char *data, size_t n, const char *name, const char **v,
+    size_t *vl)
+{
+	size_t nl = strlen(name);
+
+	if (n <= nl || data[nl] != ':' || strncasecmp(data, name, nl) != 0) {
+		return false;
+	}
+	*v = data + nl + 1;
+	*vl = n - nl - 1;
+	while (*vl > 0 && (**v == ' ' || **v == '\t')) {
+		(*v)++;
+		(*vl)--;
+	}
+	while (*vl > 0 && ((*v)[*vl - 1] == '\r' || (*v)[*vl - 1] == '\n' ||
+	    (*v)[*vl - 1] == ' ' || (*v)[*vl - 1] == '\t')) {
+		(*vl)--;
+	}
+	return true;
+}
 
 static size_t
 header_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct header *h = arg;
-	size_t n = size * nmemb, nl, vl;
-	char *v;
+	size_t n = size * nmemb, vl;
+	const char *v;
 
 	if (nmemb != 0 && n / nmemb != size) {
 		return 0;
 	}
-	nl = strlen(h->name);
-	if (n <= nl || data[nl] != ':' || strncasecmp(data, h->name, nl) != 0) {
+	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+		free(h->value);
+		h->value = NULL;
+		h->has_retry_after = false;
 		return n;
 	}
-	v = data + nl + 1;
-	vl = n - nl - 1;
-	while (vl > 0 && (*v == ' ' || *v == '\t')) {
-		v++;
-		vl--;
+	if (header_match(data, n, "Retry-After", &v, &vl)) {
+		/* Too long for a number of seconds: left unknown. */
+		h->has_retry_after = vl <= RETRY_AFTER_VALUE_MAX;
+		if (h->has_retry_after) {
+			memcpy(h->retry_after, v, vl);
+			h->retry_after[vl] = '\0';
+		}
 	}
-	while (vl > 0 && (v[vl - 1] == '\r' || v[vl - 1] == '\n' ||
-	    v[vl - 1] == ' ')) {
-		vl--;
+	if (h->name == NULL || !header_match(data, n, h->name, &v, &vl)) {
+		return n;
 	}
 	if (vl > VOUCH_HTTP_HEADER_MAX) {
 		h->too_big = true;
@@ -244,28 +282,81 @@ header_cb(char *data, size_t size, size_t nmemb, void *arg)
 	return h->value != NULL ? n : 0;
 }
 
-enum vouch_err
-vouch_http_get(struct vouch_ctx *ctx, const char *url, size_t max,
-    uint8_t **out, size_t *out_len)
+int64_t
+vouch_http_retry_after(const char *value)
 {
-	return vouch_http_get_hdr(ctx, url, max, NULL, NULL, out, out_len);
+	const char *p = value, *e;
+	char *end = NULL;
+	long long v;
+
+	while (*p == ' ' || *p == '\t') {
+		p++;
+	}
+	e = p + strlen(p);
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t')) {
+		e--;
+	}
+	/* delay-seconds = 1*DIGIT: no sign, no space, no date. */
+	if (e == p || *p < '0' || *p > '9') {
+		return -1;
+	}
+	errno = 0;
+	v = strtoll(p, &end, 10);
+	if (end != e) {
+		return -1;
+	}
+	if ((errno == ERANGE && v == LLONG_MAX) ||
+	    v > VOUCH_HTTP_RETRY_AFTER_MAX) {
+		return VOUCH_HTTP_RETRY_AFTER_MAX;
+	}
+	if (errno != 0 || v < 0) {
+		return -1;
+	}
+	return (int64_t)v;
 }
 
-enum vouch_err
-vouch_http_get_hdr(struct vouch_ctx *ctx, const char *url, size_t max,
-    const char *header_name, char **header_value, uint8_t **out,
-    size_t *out_len)
+/* The host (and port) of |url| for a message: after "//", before [/?#]. */
+static void
+url_host(const char *url, char *out, size_t cap)
+{
+	const char *p = strstr(url, "//"), *at;
+	size_t n;
+
+	p = p != NULL ? p + 2 : url;
+	n = strcspn(p, "/?#");
+	/* Never show credentials. */
+	at = memchr(p, '@', n);
+	if (at != NULL) {
+		n -= (size_t)(at + 1 - p);
+		p = at + 1;
+	}
+	(void)snprintf(out, cap, "%.*s", (int)(n < 255 ? n : 255), p);
+}
+
+static enum vouch_err
+http_get(struct vouch_ctx *ctx, const char *url, size_t max,
+    const char *header_name, char **header_value,
+    struct vouch_http_answer *ans, uint8_t **out, size_t *out_len)
 {
 	enum vouch_err rv = VOUCH_ERR_NETWORK;
 	struct body resp = { NULL, 0, false, max };
-	struct header hdr = { header_name, NULL, false };
+	struct header hdr;
+	struct vouch_http_answer dummy;
 	const char *proto;
+	char host[256];
 	long status = 0;
 	CURLcode cc;
 	CURL *h = NULL;
 
 	*out = NULL;
 	*out_len = 0;
+	if (ans == NULL) {
+		ans = &dummy;
+	}
+	ans->status = 0;
+	ans->retry_after = -1;
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.name = header_name;
 	/* The scheme the caller chose; redirects are never followed. */
 	if (strncmp(url, "https://", 8) == 0) {
 		proto = "https";
@@ -300,14 +391,15 @@ vouch_http_get_hdr(struct vouch_ctx *ctx, const char *url, size_t max,
 	    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp) != CURLE_OK ||
-	    (header_name != NULL &&
-	    (curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb) !=
+	    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb) !=
 	    CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_HEADERDATA, &hdr) != CURLE_OK))) {
+	    curl_easy_setopt(h, CURLOPT_HEADERDATA, &hdr) != CURLE_OK) {
 		rv = vouch_fail(ctx, VOUCH_ERR_NETWORK, "curl setup failed");
 		goto out;
 	}
 	cc = curl_easy_perform(h);
+	(void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	ans->status = status;
 	if (cc != CURLE_OK) {
 		rv = vouch_fail(ctx, resp.too_big || hdr.too_big ?
 		    VOUCH_ERR_TOO_LARGE : VOUCH_ERR_NETWORK, "GET %s: %s", url,
@@ -315,7 +407,22 @@ vouch_http_get_hdr(struct vouch_ctx *ctx, const char *url, size_t max,
 		    curl_easy_strerror(cc));
 		goto out;
 	}
-	(void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	if (status == 429) {
+		/* RFC 6585 §4: 429 Too Many Requests, "MAY include a
+		 * Retry-After header" (RFC 9110 §10.2.3). */
+		ans->retry_after = hdr.has_retry_after ?
+		    vouch_http_retry_after(hdr.retry_after) : -1;
+		url_host(url, host, sizeof(host));
+		if (ans->retry_after >= 0) {
+			rv = vouch_fail(ctx, VOUCH_ERR_NETWORK,
+			    "rate limited by %s: retry after %" PRId64 " s",
+			    host, ans->retry_after);
+		} else {
+			rv = vouch_fail(ctx, VOUCH_ERR_NETWORK,
+			    "rate limited by %s: retry later", host);
+		}
+		goto out;
+	}
 	if (status != 200) {
 		rv = vouch_fail(ctx, status == 404 ? VOUCH_ERR_NOT_FOUND :
 		    VOUCH_ERR_NETWORK, "GET %s: HTTP %ld", url, status);
@@ -343,6 +450,29 @@ vouch_http_get_hdr(struct vouch_ctx *ctx, const char *url, size_t max,
 	free(hdr.value);
 	curl_easy_cleanup(h);
 	return rv;
+}
+
+enum vouch_err
+vouch_http_get(struct vouch_ctx *ctx, const char *url, size_t max,
+    uint8_t **out, size_t *out_len)
+{
+	return http_get(ctx, url, max, NULL, NULL, NULL, out, out_len);
+}
+
+enum vouch_err
+vouch_http_get_ex(struct vouch_ctx *ctx, const char *url, size_t max,
+    struct vouch_http_answer *ans, uint8_t **out, size_t *out_len)
+{
+	return http_get(ctx, url, max, NULL, NULL, ans, out, out_len);
+}
+
+enum vouch_err
+vouch_http_get_hdr(struct vouch_ctx *ctx, const char *url, size_t max,
+    const char *header_name, char **header_value, uint8_t **out,
+    size_t *out_len)
+{
+	return http_get(ctx, url, max, header_name, header_value, NULL, out,
+	    out_len);
 }
 
 /* vouchd's problem code if it is a plain token, else a placeholder. */

@@ -58,8 +58,8 @@ enum vouch_err	vouch_client_challenge(struct vouch_ctx *ctx,
  * download (AMD KDS), so the transport is not what makes it trusted.
  * On VOUCH_OK |*out| is the malloc'd body of a 200 answer (|*out_len|
  * bytes, NUL-terminated, not counted).  A 404 is VOUCH_ERR_NOT_FOUND,
- * another status or a transport failure VOUCH_ERR_NETWORK, a longer body
- * VOUCH_ERR_TOO_LARGE.
+ * another status (429: see vouch_http_get_ex) or a transport failure
+ * VOUCH_ERR_NETWORK, a longer body VOUCH_ERR_TOO_LARGE.
  */
 enum vouch_err	vouch_http_get(struct vouch_ctx *ctx, const char *url,
 		    size_t max, uint8_t **out, size_t *out_len) VOUCH_MUST_CHECK;
@@ -75,6 +75,36 @@ enum vouch_err	vouch_http_get(struct vouch_ctx *ctx, const char *url,
 enum vouch_err	vouch_http_get_hdr(struct vouch_ctx *ctx, const char *url,
 		    size_t max, const char *header_name, char **header_value,
 		    uint8_t **out, size_t *out_len) VOUCH_MUST_CHECK;
+
+/*
+ * What vouch_http_get_ex tells about the answer besides the body, also
+ * when it fails: the HTTP status (0 when none arrived: the URL was
+ * refused or the transport failed) and, for a 429 Too Many Requests, the
+ * server's Retry-After in seconds (-1 when absent or not delay-seconds).
+ */
+struct vouch_http_answer {
+	long	status;
+	int64_t	retry_after;
+};
+/* Retry-After values above this many seconds count as this many. */
+#define VOUCH_HTTP_RETRY_AFTER_MAX	86400
+/*
+ * vouch_http_get, also filling |*ans| (which may be NULL).  A 429 is
+ * still VOUCH_ERR_NETWORK, with the message "rate limited by HOST: retry
+ * after N s" ("retry later" when N is unknown): the caller reads the
+ * status and the delay from |*ans| and decides when to ask again.  It
+ * never sleeps or retries by itself.
+ */
+enum vouch_err	vouch_http_get_ex(struct vouch_ctx *ctx, const char *url,
+		    size_t max, struct vouch_http_answer *ans, uint8_t **out,
+		    size_t *out_len) VOUCH_MUST_CHECK;
+/*
+ * vouch_http_retry_after parses a Retry-After value (RFC 9110 §10.2.3)
+ * of the delay-seconds form (digits only; surrounding spaces and tabs
+ * allowed), at most VOUCH_HTTP_RETRY_AFTER_MAX.  An HTTP-date, a sign,
+ * an empty value or anything else is -1 (unknown).
+ */
+int64_t		vouch_http_retry_after(const char *value);
 
 /* Longest problem code passed on from vouchd. */
 #define VOUCH_PROBLEM_CODE_MAX	48

@@ -225,9 +225,11 @@ vouch_verify_config_new(void)
 	}
 	cfg->anchors = sk_X509_new_null();
 	cfg->cache = calloc(1, sizeof(*cfg->cache));
-	if (cfg->anchors == NULL || cfg->cache == NULL) {
+	cfg->fetch = calloc(1, sizeof(*cfg->fetch));
+	if (cfg->anchors == NULL || cfg->cache == NULL || cfg->fetch == NULL) {
 		sk_X509_free(cfg->anchors);
 		free(cfg->cache);
+		free(cfg->fetch);
 		free(cfg);
 		return NULL;
 	}
@@ -245,6 +247,7 @@ vouch_verify_config_free(struct vouch_verify_config *cfg)
 	sk_X509_pop_free(cfg->anchors, X509_free);
 	cache_clear(cfg->cache);
 	free(cfg->cache);
+	free(cfg->fetch);
 	for (i = 0; i < cfg->n_endorsements; i++) {
 		free(cfg->endorsements[i].p);
 	}

@@ -50,6 +50,20 @@ struct vouch_chain_cache {
 	size_t				next;
 };
 
+/*
+ * What the collateral services told a configuration about asking them
+ * again.  Mutable behind the const configuration like the chain cache,
+ * and like it without a lock: a configuration is used by one thread at a
+ * time (vouchd keeps one per worker and platform).
+ */
+struct vouch_fetch_state {
+	/*
+	 * AMD KDS answered 429 Too Many Requests: it is not asked again
+	 * before this time (vouch_ctx_now; 0: no limit).  snp_kds.c.
+	 */
+	int64_t		snp_kds_retry_at;
+};
+
 struct vouch_verify_config {
 	const struct vouch_platform	*platform;	/* NULL: auto */
 	STACK_OF(X509)			*anchors;
@@ -69,6 +83,7 @@ struct vouch_verify_config {
 	bool				 allow_provisional_firmware;
 	bool				 skip_revocation;	/* insecure: no CRL check */
 	struct vouch_chain_cache	*cache;		/* mutable; see above */
+	struct vouch_fetch_state	*fetch;		/* mutable; see above */
 	char				*collateral_dir;	/* NULL: no cache */
 	char				*snp_kds_url;	/* NULL: never fetch */
 	char				*dcap_pcs_url;	/* NULL: never fetch (tdx, sgx) */
@@ -84,6 +99,14 @@ struct vouch_verify_config {
 	 * the tdx and sgx platforms pin instead of Intel's.
 	 */
 	const uint8_t			*dcap_test_root_pin;
+	/*
+	 * Unit tests only (tests/unit/test_snp_synth.c; no API or option
+	 * sets it): the SPKI SHA-256 of a synthetic ARK the snp platform
+	 * pins instead of AMD's, standing for product line
+	 * |snp_test_ark_product| (an enum snp_product).
+	 */
+	const uint8_t			*snp_test_ark_pin;
+	int				 snp_test_ark_product;
 };
 
 /* Longest collateral service base URL (vouch_verify_config_enable_fetch). */

@@ -17,6 +17,13 @@
  * Otherwise it is fetched again (when fetching is enabled) and replaced;
  * without fetching the stale copy is still handed to verification, which
  * then fails with the precise reason (CRL_EXPIRED, CERT_EXPIRED).
+ *
+ * Rate limiting: when KDS answers 429 Too Many Requests, the
+ * configuration remembers (cfg->fetch) not to ask it again before now +
+ * Retry-After (SNP_KDS_RETRY_DEFAULT when absent or not delay-seconds, at
+ * least 1 s, at most SNP_KDS_RETRY_MAX).  Until then a lookup the cache
+ * cannot answer fails at once with VOUCH_ERR_NETWORK, without network
+ * I/O and never with stale collateral.  Nothing here sleeps or retries.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -189,6 +196,46 @@ make_dirs(const char *root, const char *path)
 	return true;
 }
 
+/* "YYYY-MM-DDTHH:MM:SSZ" for |t|, or its number if out of range. */
+static void
+utc_time(int64_t t, char *out, size_t cap)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if ((int64_t)tt != t || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+		(void)snprintf(out, cap, "%" PRId64, t);
+	}
+}
+
+/*
+ * KDS answered |ans| at |now|: after a 429, remember in |cfg| not to ask
+ * again before now + Retry-After (bounded as above).
+ */
+static void
+kds_note_answer(const struct vouch_verify_config *cfg,
+    const struct vouch_http_answer *ans, int64_t now)
+{
+	int64_t wait, until;
+
+	if (cfg->fetch == NULL || ans->status != 429) {
+		return;
+	}
+	wait = ans->retry_after < 0 ? SNP_KDS_RETRY_DEFAULT :
+	    ans->retry_after;
+	if (wait < 1) {
+		wait = 1;
+	}
+	if (wait > SNP_KDS_RETRY_MAX) {
+		wait = SNP_KDS_RETRY_MAX;
+	}
+	until = now > INT64_MAX - wait ? INT64_MAX : now + wait;
+	if (until > cfg->fetch->snp_kds_retry_at) {
+		cfg->fetch->snp_kds_retry_at = until;
+	}
+}
+
 /*
  * One piece of collateral: the cached file |rel| if it is fresh at |now|,
  * else KDS {base}/|url_path| (when fetching is on; stored in the cache),
@@ -199,10 +246,12 @@ kds_get(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
     struct snp_collateral *c, enum kds_kind kind, const char *rel,
     const char *url_path, int64_t now, uint8_t **out, size_t *out_len)
 {
+	struct vouch_http_answer ans;
 	enum vouch_err rv;
 	uint8_t *cached = NULL, *body = NULL;
 	size_t cached_len = 0, body_len = 0;
-	char path[4096], url[2048];
+	char path[4096], url[2048], when[64];
+	int64_t t_now;
 	bool fresh = false;
 
 	*out = NULL;
@@ -239,15 +288,30 @@ kds_get(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 		    "snp: %s is not in the cache%s and fetching is off", rel,
 		    cfg->collateral_dir == NULL ? " (none configured)" : "");
 	}
+	/* Fetching: a stale cached copy is never the answer. */
 	free(cached);
+	/*
+	 * The rate limit runs on the context's clock, which is also what
+	 * the validity checks use (|now| is that clock at the start of the
+	 * verification).
+	 */
+	t_now = vouch_ctx_now(ctx);
+	if (cfg->fetch != NULL && t_now < cfg->fetch->snp_kds_retry_at) {
+		utc_time(cfg->fetch->snp_kds_retry_at, when, sizeof(when));
+		return vouch_fail(ctx, VOUCH_ERR_NETWORK,
+		    "snp: AMD KDS rate-limited us; not asking again before %s",
+		    when);
+	}
 	if ((size_t)snprintf(url, sizeof(url), "%s/%s", cfg->snp_kds_url,
 	    url_path) >= sizeof(url)) {
 		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
 		    "snp: KDS URL too long");
 	}
 	c->fetches++;
-	rv = vouch_http_get(ctx, url, SNP_KDS_MAX_BYTES, &body, &body_len);
+	rv = vouch_http_get_ex(ctx, url, SNP_KDS_MAX_BYTES, &ans, &body,
+	    &body_len);
 	if (rv != VOUCH_OK) {
+		kds_note_answer(cfg, &ans, t_now);
 		return rv;
 	}
 	if (!kds_check(kind, body, body_len, now, &fresh)) {

@@ -30,6 +30,13 @@
 
 /* Largest KDS answer or cached file accepted (a VCEK is ~1.4 KB). */
 #define SNP_KDS_MAX_BYTES	(64u * 1024u)
+/*
+ * After a 429 from KDS the configuration does not ask it again for the
+ * answer's Retry-After seconds, this many when it gives none (or an
+ * HTTP-date), and at most SNP_KDS_RETRY_MAX (snp_kds.c).
+ */
+#define SNP_KDS_RETRY_DEFAULT	60
+#define SNP_KDS_RETRY_MAX	3600
 /* Most CRLs one verification considers. */
 #define SNP_MAX_CRLS		(VOUCH_VERIFY_MAX_ITEMS + 8)
 
@@ -61,7 +68,9 @@ bool		snp_kds_configured(const struct vouch_verify_config *cfg);
  * under |product|, from the cache or KDS.  VOUCH_ERR_COLLATERAL_MISSING
  * when neither is configured, the chip id is masked, or the cache lacks
  * it and fetching is off; VOUCH_ERR_NOT_FOUND when KDS has none;
- * VOUCH_ERR_NETWORK and friends from the download.
+ * VOUCH_ERR_NETWORK and friends from the download, also at once and
+ * without a download while KDS's rate limit (a 429 to an earlier lookup
+ * with |cfg|) lasts.
  */
 enum vouch_err	snp_kds_vcek(struct vouch_ctx *ctx,
 		    const struct vouch_verify_config *cfg,

@@ -112,6 +112,31 @@ expect 1 VOUCH_ERR_TOO_LARGE -- "$V" evidence verify --kds-url "$K/big" $MAT "$M
 expect 1 VOUCH_ERR_NETWORK -- "$V" evidence verify --kds-url "$K/e500" $MAT "$M"
 expect 1 VOUCH_ERR_NETWORK -- "$V" evidence verify --kds-url "$K/redirect" $MAT "$M"
 grep -q "HTTP 302" "$T/err" && ok || bad "redirect not followed"
+
+# --- KDS rate limiting (429): a precise network error, no waiting. ---
+SEEN=$(wc -l < "$T/log")
+expect 1 VOUCH_ERR_NETWORK -- "$V" evidence verify --kds-url "$K/r429" $MAT "$M"
+grep -q "rate limited by 127.0.0.1:[0-9]*: retry after 120 s" "$T/err" && ok || bad "429 message"
+# The v2 report's VCEK is looked up as Milan and, after the 429, not as Genoa.
+want_requests 1 "nothing asked after the 429"
+expect 1 VOUCH_ERR_NETWORK -- "$V" evidence verify --kds-url "$K/r429-bare" $MAT "$M"
+grep -q "rate limited by 127.0.0.1:[0-9]*: retry later" "$T/err" && ok || bad "429 without Retry-After"
+want_requests 1 "429 without Retry-After"
+expect 1 VOUCH_ERR_NETWORK -- "$V" evidence verify --kds-url "$K/r429-date" $MAT "$M"
+grep -q "retry later" "$T/err" && ok || bad "an HTTP-date is an unknown delay"
+want_requests 1 "429 with an HTTP-date"
+# VCEK and chain downloaded, the CRL refused with 429: no acceptance.
+expect 1 VOUCH_ERR_NETWORK -- "$V" evidence verify --kds-url "$K/r429-crl" $MAT "$M"
+grep -q "retry after 120 s" "$T/err" && ok || bad "429 for the CRL"
+want_requests 3 "VCEK, chain, then the CRL's 429"
+# A fresh cache needs no KDS ...
+expect 0 - -- "$V" evidence verify --kds-url "$K/r429" --cache-dir "$C" --at 2025-06-01T00:00:00Z \
+  --insecure-allow-debug "$M"
+want_requests 0 "fresh cache while KDS rate-limits"
+# ... and a stale (here future-dated) cached CRL is never the fallback.
+expect 1 VOUCH_ERR_NETWORK -- "$V" evidence verify --kds-url "$K/r429" --cache-dir "$C" $MAT "$M"
+grep -q "retry after 120 s" "$T/err" && ok || bad "stale cache with a 429"
+want_requests 1 "stale CRL asked for, 429"
 # A Genoa chain served for Milan: the pinned roots decide.
 expect 1 VOUCH_ERR_CHAIN_INVALID -- "$V" evidence verify --kds-url "$K/wrong-root" $MAT \
   --endorsements "$D/snp/gsg_milan_vcek.der" --endorsements "$D/crl/amd/milan_crl_2022-05-09.der" "$M"

@@ -10,9 +10,13 @@ under the KDS URL scheme (AMD 57230):
   /{profile}/{vcek,vlek}/v1/{product}/crl
 
 The first path segment picks a profile: p2022 and p2025 serve the KDS CRLs
-in force then; garbage, big, e500, redirect and wrong-root misbehave.  Any
-other URL, including a VCEK query with other parameters, is a 404.  Every
-request line is appended to the log file, so the test can count downloads.
+in force then; garbage, big, e500, redirect and wrong-root misbehave.  The
+rate-limited ones answer 429 Too Many Requests: r429 with "Retry-After:
+120", r429-bare without Retry-After, r429-date with an HTTP-date (which
+vouch counts as unknown), and r429-crl only for the CRL (otherwise it is
+p2022).  Any other URL, including a VCEK query with other parameters, is a
+404.  Every request line is appended to the log file, so the test can count
+downloads (and see that a rate-limited client stopped asking).
 
 usage: snp_kds_server.py TESTDATA PORT_FILE LOG_FILE
 """
@@ -59,6 +63,13 @@ CRLS = {
     "p2025": {"Milan": "crl/amd/milan_crl_2025-05-06.der", "Genoa": "crl/amd/genoa_crl_2024-10-23.der"},
 }
 
+# 429 Too Many Requests and the Retry-After sent with it.
+RATE_LIMITED = {
+    "r429": {"Retry-After": "120"},
+    "r429-bare": {},
+    "r429-date": {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"},
+}
+
 
 class KDS(http.server.BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
@@ -86,6 +97,10 @@ class KDS(http.server.BaseHTTPRequestHandler):
             return self.answer(200, b"\x30" * (100 * 1024))
         if profile == "e500":
             return self.answer(500)
+        if profile in RATE_LIMITED or (profile == "r429-crl" and leaf == "crl"):
+            return self.answer(429, extra=RATE_LIMITED.get(profile, {"Retry-After": "120"}))
+        if profile == "r429-crl":
+            profile = "p2022"
         if profile == "redirect":
             return self.answer(302, extra={"Location": self.path.replace("/redirect/", "/p2022/", 1)})
         if leaf == "cert_chain":

@@ -6,6 +6,11 @@
  * missing, misplaced and corrupt cached collateral; the fetch settings;
  * and a download that cannot connect.  The downloads themselves run
  * against a local KDS stand-in in tests/integration/cli_snp_collateral.sh.
+ *
+ * KDS rate limiting (429 Too Many Requests) runs here against a forked
+ * HTTP/1.1 server on 127.0.0.1 that answers every request as its "mode"
+ * file says and logs each request target, so a test can count what one
+ * verification asked; and the Retry-After parser on its own.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,11 +19,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "bs/bs.h"
+#include "client/client.h"
 #include "crypto/crypto.h"
 #include "platform/platform.h"
 #include "platform/snp.h"
@@ -29,6 +41,12 @@
 struct fixture {
 	char	dir[64];
 	char	milan_vcek_rel[512];
+	/* The local KDS stand-in for the rate limit tests. */
+	char	srv_dir[64];
+	char	srv_mode[128];		/* how it answers (set_mode) */
+	char	srv_log[128];		/* one line per request */
+	char	srv_url[64];
+	pid_t	srv_pid;
 };
 
 static struct fixture F;
@@ -76,6 +94,148 @@ del(const char *rel)
 	assert_int_equal(remove(path), 0);
 }
 
+/*
+ * The stand-in answers every request with the mode file: its first line
+ * is the status and the absolute path of the body ("-": none), the rest
+ * are response header lines, sent as they are.
+ */
+static void
+serve_one(int c)
+{
+	char req[4096], *sp, head[256], body_path[512];
+	uint8_t *mode = NULL, *body = NULL;
+	size_t n = 0, mlen = 0, blen = 0, hl;
+	const char *nl, *hdrs;
+	ssize_t r;
+	FILE *lf;
+	int status;
+
+	while (n < sizeof(req) - 1) {
+		r = read(c, req + n, sizeof(req) - 1 - n);
+		if (r <= 0) {
+			break;
+		}
+		n += (size_t)r;
+		req[n] = '\0';
+		if (strstr(req, "\r\n\r\n") != NULL) {
+			break;
+		}
+	}
+	req[n] = '\0';
+	if (strncmp(req, "GET ", 4) != 0 || (sp = strchr(req + 4, ' ')) ==
+	    NULL) {
+		return;
+	}
+	*sp = '\0';
+	lf = fopen(F.srv_log, "a");
+	if (lf != NULL) {
+		(void)fprintf(lf, "%s\n", req + 4);
+		(void)fclose(lf);
+	}
+	if (vouch_file_read(NULL, F.srv_mode, 4096, &mode, &mlen) !=
+	    VOUCH_OK) {
+		return;
+	}
+	nl = strchr((const char *)mode, '\n');
+	hdrs = nl != NULL ? nl + 1 : "";
+	hl = nl != NULL ? (size_t)(nl - (const char *)mode) : mlen;
+	if (hl > 0 && mode[hl - 1] == '\r') {
+		hl--;
+	}
+	status = (int)strtol((const char *)mode, NULL, 10);
+	(void)snprintf(body_path, sizeof(body_path), "%.*s", (int)hl,
+	    (const char *)mode);
+	sp = strchr(body_path, ' ');
+	if (sp != NULL && strcmp(sp + 1, "-") != 0 &&
+	    vouch_file_read(NULL, sp + 1, 1u << 20, &body, &blen) != VOUCH_OK) {
+		body = NULL;
+		blen = 0;
+	}
+	(void)snprintf(head, sizeof(head), "HTTP/1.1 %d X\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n", status, blen);
+	(void)!write(c, head, strlen(head));
+	(void)!write(c, hdrs, strlen(hdrs));
+	(void)!write(c, "\r\n", 2);
+	for (n = 0; n < blen; n += (size_t)r) {
+		r = write(c, body + n, blen - n);
+		if (r <= 0) {
+			break;
+		}
+	}
+	free(body);
+	free(mode);
+}
+
+static void
+start_server(void)
+{
+	struct sockaddr_in a;
+	socklen_t alen = sizeof(a);
+	int s, c, one = 1;
+
+	(void)snprintf(F.srv_dir, sizeof(F.srv_dir),
+	    "/tmp/vouch-snp-kds-srv-XXXXXX");
+	assert_non_null(mkdtemp(F.srv_dir));
+	(void)snprintf(F.srv_mode, sizeof(F.srv_mode), "%s/mode", F.srv_dir);
+	(void)snprintf(F.srv_log, sizeof(F.srv_log), "%s/requests.log",
+	    F.srv_dir);
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(s >= 0);
+	(void)setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(s, 16), 0);
+	assert_int_equal(getsockname(s, (struct sockaddr *)&a, &alen), 0);
+	(void)snprintf(F.srv_url, sizeof(F.srv_url), "http://127.0.0.1:%u",
+	    (unsigned)ntohs(a.sin_port));
+	F.srv_pid = fork();
+	assert_true(F.srv_pid >= 0);
+	if (F.srv_pid == 0) {
+		for (;;) {
+			c = accept(s, NULL, NULL);
+			if (c >= 0) {
+				serve_one(c);
+				(void)close(c);
+			}
+		}
+	}
+	(void)close(s);
+}
+
+/* How the stand-in answers from now on (see serve_one). */
+static void
+set_mode(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	assert_int_equal(vouch_file_write(NULL, F.srv_mode,
+	    (const uint8_t *)buf, strlen(buf), 0644), VOUCH_OK);
+}
+
+/* Requests the stand-in saw since the last call. */
+static size_t
+requests(void)
+{
+	uint8_t *p = NULL;
+	size_t n = 0, i, lines = 0;
+
+	if (vouch_file_read(NULL, F.srv_log, 1u << 20, &p, &n) != VOUCH_OK) {
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		lines += p[i] == '\n';
+	}
+	free(p);
+	(void)remove(F.srv_log);
+	return lines;
+}
+
 static int
 setup(void **state)
 {
@@ -96,6 +256,7 @@ setup(void **state)
 	    (unsigned long long)r.reported_tcb);
 	free(ev.p);
 	vouch_ctx_free(ctx);
+	start_server();
 	return 0;
 }
 
@@ -103,6 +264,11 @@ static int
 teardown(void **state)
 {
 	(void)state;
+	if (F.srv_pid > 0) {
+		(void)kill(F.srv_pid, SIGTERM);
+		(void)waitpid(F.srv_pid, NULL, 0);
+	}
+	rmtree(F.srv_dir);
 	rmtree(F.dir);
 	return 0;
 }
@@ -319,6 +485,231 @@ test_fetch_unreachable(void **state)
 	    "http://127.0.0.1:1"), VOUCH_ERR_NETWORK);
 }
 
+static void
+test_retry_after_parse(void **state)
+{
+	(void)state;
+	assert_int_equal(vouch_http_retry_after("0"), 0);
+	assert_int_equal(vouch_http_retry_after("00"), 0);
+	assert_int_equal(vouch_http_retry_after("120"), 120);
+	assert_int_equal(vouch_http_retry_after(" \t120 "), 120);
+	assert_int_equal(vouch_http_retry_after("86400"), 86400);
+	/* Huge values saturate. */
+	assert_int_equal(vouch_http_retry_after("86401"),
+	    VOUCH_HTTP_RETRY_AFTER_MAX);
+	assert_int_equal(vouch_http_retry_after("9223372036854775807"),
+	    VOUCH_HTTP_RETRY_AFTER_MAX);
+	assert_int_equal(vouch_http_retry_after("9223372036854775808"),
+	    VOUCH_HTTP_RETRY_AFTER_MAX);
+	assert_int_equal(vouch_http_retry_after(
+	    "999999999999999999999999999999"), VOUCH_HTTP_RETRY_AFTER_MAX);
+	/* delay-seconds is 1*DIGIT: no sign, fraction, base or unit. */
+	assert_int_equal(vouch_http_retry_after("-5"), -1);
+	assert_int_equal(vouch_http_retry_after("-0"), -1);
+	assert_int_equal(vouch_http_retry_after("+5"), -1);
+	assert_int_equal(vouch_http_retry_after("1.5"), -1);
+	assert_int_equal(vouch_http_retry_after("0x10"), -1);
+	assert_int_equal(vouch_http_retry_after("12abc"), -1);
+	assert_int_equal(vouch_http_retry_after("120 s"), -1);
+	assert_int_equal(vouch_http_retry_after("1 2"), -1);
+	assert_int_equal(vouch_http_retry_after("abc"), -1);
+	assert_int_equal(vouch_http_retry_after(""), -1);
+	assert_int_equal(vouch_http_retry_after("   "), -1);
+	/* The HTTP-date form counts as unknown. */
+	assert_int_equal(vouch_http_retry_after(
+	    "Wed, 21 Oct 2015 07:28:00 GMT"), -1);
+	assert_int_equal(vouch_http_retry_after(
+	    "Sunday, 06-Nov-94 08:49:37 GMT"), -1);
+}
+
+/* A configuration for the S-1 report: the cache and the stand-in. */
+static struct vouch_verify_config *
+rl_config(struct vouch_ctx *ctx)
+{
+	struct vouch_verify_config *cfg = vouch_verify_config_new();
+
+	assert_non_null(cfg);
+	assert_int_equal(vouch_verify_config_set_platform(ctx, cfg, "snp"),
+	    VOUCH_OK);
+	assert_int_equal(vouch_verify_config_set_cache_dir(ctx, cfg, F.dir),
+	    VOUCH_OK);
+	assert_int_equal(vouch_verify_config_enable_fetch(ctx, cfg, "snp",
+	    F.srv_url), VOUCH_OK);
+	vouch_verify_config_insecure_allow_debug(cfg);
+	return cfg;
+}
+
+/* Verify S-1 with |cfg| at |at|. */
+static enum vouch_err
+rl_verify(struct vouch_ctx *ctx, struct vouch_verify_config *cfg, int64_t at)
+{
+	struct vouch_result *res = NULL;
+	struct blob ev = td(MILAN_REPORT);
+	enum vouch_err rv;
+
+	vouch_ctx_set_time(ctx, at);
+	rv = vouch_verify_evidence(ctx, cfg, ev.p, ev.n, &res);
+	if (rv != VOUCH_OK) {
+		assert_null(res);
+		assert_int_equal(vouch_error_code(ctx), rv);
+	}
+	vouch_result_free(res);
+	free(ev.p);
+	return rv;
+}
+
+static void
+assert_error_has(struct vouch_ctx *ctx, const char *want)
+{
+	if (strstr(vouch_error(ctx), want) == NULL) {
+		fail_msg("error \"%s\" lacks \"%s\"", vouch_error(ctx), want);
+	}
+}
+
+/* A clean cache with S-1's VCEK and chain, not its CRL. */
+static void
+rl_fresh_cache(void)
+{
+	rmtree(F.dir);
+	(void)snprintf(F.dir, sizeof(F.dir), "/tmp/vouch-snp-kds-XXXXXX");
+	assert_non_null(mkdtemp(F.dir));
+	put(MILAN_VCEK, F.milan_vcek_rel);
+	put(MILAN_CHAIN, "snp/Milan/vcek_cert_chain.pem");
+}
+
+static void
+test_rate_limited(void **state)
+{
+	struct vouch_ctx *ctx = vouch_ctx_new();
+	struct vouch_verify_config *cfg, *other;
+	char crl[1024];
+	char host[128];
+
+	(void)state;
+	NEED_TESTDATA();
+	assert_non_null(ctx);
+	(void)snprintf(crl, sizeof(crl), "%s/%s", testdata, MILAN_CRL_2022);
+	(void)snprintf(host, sizeof(host), "rate limited by %s: ",
+	    F.srv_url + strlen("http://"));
+	rl_fresh_cache();
+	(void)requests();
+	set_mode("429 -\r\nRetry-After: 120\r\n");
+	cfg = rl_config(ctx);
+	/* The CRL is missing: KDS says 429, a network error naming it. */
+	assert_int_equal(rl_verify(ctx, cfg, T_MILAN), VOUCH_ERR_NETWORK);
+	assert_error_has(ctx, host);
+	assert_error_has(ctx, "retry after 120 s");
+	assert_int_equal(requests(), 1);
+	/* The same configuration inside the window: no request at all. */
+	assert_int_equal(rl_verify(ctx, cfg, T_MILAN + 60), VOUCH_ERR_NETWORK);
+	assert_string_equal(vouch_error(ctx), "snp: AMD KDS rate-limited us; "
+	    "not asking again before 2022-09-24T01:02:00Z");
+	assert_int_equal(rl_verify(ctx, cfg, T_MILAN + 119),
+	    VOUCH_ERR_NETWORK);
+	assert_error_has(ctx, "not asking again before 2022-09-24T01:02:00Z");
+	assert_int_equal(requests(), 0);
+	/* The window belongs to the configuration: another one asks. */
+	other = rl_config(ctx);
+	assert_int_equal(rl_verify(ctx, other, T_MILAN + 60),
+	    VOUCH_ERR_NETWORK);
+	assert_error_has(ctx, "retry after 120 s");
+	assert_int_equal(requests(), 1);
+	/* Fresh cached collateral is still used meanwhile. */
+	put(MILAN_CRL_2022, "snp/Milan/vcek_crl.der");
+	assert_int_equal(rl_verify(ctx, other, T_MILAN + 61), VOUCH_OK);
+	assert_int_equal(requests(), 0);
+	del("snp/Milan/vcek_crl.der");
+	vouch_verify_config_free(other);
+	/* After the window KDS is asked again, and now answers. */
+	set_mode("200 %s\r\n", crl);
+	assert_int_equal(rl_verify(ctx, cfg, T_MILAN + 120), VOUCH_OK);
+	assert_int_equal(requests(), 1);
+	vouch_verify_config_free(cfg);
+
+	/*
+	 * No Retry-After: 60 s.  The VCEK is missing too: the v2 report is
+	 * looked up as Milan and, after the 429, not as Genoa.
+	 */
+	rl_fresh_cache();
+	del(F.milan_vcek_rel);
+	set_mode("429 -\r\n");
+	cfg = rl_config(ctx);
+	assert_int_equal(rl_verify(ctx, cfg, T_MILAN), VOUCH_ERR_NETWORK);
+	assert_error_has(ctx, "snp: VCEK lookup: ");
+	assert_error_has(ctx, host);
+	assert_error_has(ctx, "retry later");
+	assert_int_equal(requests(), 1);
+	assert_int_equal(rl_verify(ctx, cfg, T_MILAN + 59), VOUCH_ERR_NETWORK);
+	assert_error_has(ctx, "not asking again before 2022-09-24T01:01:00Z");
+	assert_int_equal(requests(), 0);
+	assert_int_equal(rl_verify(ctx, cfg, T_MILAN + 60), VOUCH_ERR_NETWORK);
+	assert_error_has(ctx, "retry later");
+	assert_int_equal(requests(), 1);
+	vouch_verify_config_free(cfg);
+
+	/* An HTTP-date counts as unknown: 60 s as well. */
+	rl_fresh_cache();
+	set_mode("429 -\r\nRetry-After: Sat, 24 Sep 2022 01:30:00 GMT\r\n");
+	cfg = rl_config(ctx);
+	assert_int_equal(rl_verify(ctx, cfg, T_MILAN), VOUCH_ERR_NETWORK);
+	assert_error_has(ctx, "retry later");
+	assert_int_equal(rl_verify(ctx, cfg, T_MILAN + 59), VOUCH_ERR_NETWORK);
+	assert_error_has(ctx, "not asking again before 2022-09-24T01:01:00Z");
+	assert_int_equal(requests(), 1);
+	vouch_verify_config_free(cfg);
+
+	/* Garbage likewise. */
+	set_mode("429 -\r\nRetry-After: -30\r\n");
+	cfg = rl_config(ctx);
+	assert_int_equal(rl_verify(ctx, cfg, T_MILAN), VOUCH_ERR_NETWORK);
+	assert_error_has(ctx, "retry later");
+	assert_int_equal(rl_verify(ctx, cfg, T_MILAN + 59), VOUCH_ERR_NETWORK);
+	assert_int_equal(requests(), 1);
+	vouch_verify_config_free(cfg);
+
+	/* A huge delay is capped at an hour. */
+	set_mode("429 -\r\nRetry-After: 99999999999999999999\r\n");
+	cfg = rl_config(ctx);
+	assert_int_equal(rl_verify(ctx, cfg, T_MILAN), VOUCH_ERR_NETWORK);
+	assert_error_has(ctx, "retry after 86400 s");
+	assert_int_equal(rl_verify(ctx, cfg, T_MILAN + 3599),
+	    VOUCH_ERR_NETWORK);
+	assert_error_has(ctx, "not asking again before 2022-09-24T02:00:00Z");
+	assert_int_equal(requests(), 1);
+	assert_int_equal(rl_verify(ctx, cfg, T_MILAN + 3600),
+	    VOUCH_ERR_NETWORK);
+	assert_error_has(ctx, "retry after 86400 s");
+	assert_int_equal(requests(), 1);
+	vouch_verify_config_free(cfg);
+
+	/* Retry-After: 0 still waits a second. */
+	set_mode("429 -\r\nRetry-After: 0\r\n");
+	cfg = rl_config(ctx);
+	assert_int_equal(rl_verify(ctx, cfg, T_MILAN), VOUCH_ERR_NETWORK);
+	assert_error_has(ctx, "retry after 0 s");
+	assert_int_equal(rl_verify(ctx, cfg, T_MILAN), VOUCH_ERR_NETWORK);
+	assert_error_has(ctx, "not asking again before 2022-09-24T01:00:01Z");
+	assert_int_equal(requests(), 1);
+	set_mode("200 %s\r\n", crl);
+	assert_int_equal(rl_verify(ctx, cfg, T_MILAN + 1), VOUCH_OK);
+	assert_int_equal(requests(), 1);
+	vouch_verify_config_free(cfg);
+
+	/*
+	 * A stale cached CRL is never the fallback: in 2025 the cached 2022
+	 * list is stale, KDS says 429, and that is the answer both times.
+	 */
+	set_mode("429 -\r\nRetry-After: 120\r\n");
+	cfg = rl_config(ctx);
+	assert_int_equal(rl_verify(ctx, cfg, T_2025), VOUCH_ERR_NETWORK);
+	assert_error_has(ctx, "retry after 120 s");
+	assert_int_equal(rl_verify(ctx, cfg, T_2025 + 1), VOUCH_ERR_NETWORK);
+	assert_error_has(ctx, "not asking again before 2025-06-01T00:02:00Z");
+	assert_int_equal(requests(), 1);
+	vouch_verify_config_free(cfg);
+	vouch_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -327,6 +718,8 @@ main(void)
 		cmocka_unit_test(test_cache_genoa_and_vlek),
 		cmocka_unit_test(test_fetch_settings),
 		cmocka_unit_test(test_fetch_unreachable),
+		cmocka_unit_test(test_retry_after_parse),
+		cmocka_unit_test(test_rate_limited),
 	};
 
 	snp_testdata_find();
