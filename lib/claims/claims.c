@@ -233,18 +233,34 @@ vouch_claims_free(struct vouch_claims *c)
 	free(c);
 }
 
+/* The first position whose name is not below |name| (items are sorted). */
+static size_t
+lower_bound(const struct vouch_claims *c, const char *name)
+{
+	size_t lo = 0, hi = c->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(c->items[mid].def->name, name) < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
 static const struct claim *
 find(const struct vouch_claims *c, const char *name)
 {
-	size_t i;
+	size_t pos;
 
 	if (c == NULL) {
 		return NULL;
 	}
-	for (i = 0; i < c->n; i++) {
-		if (strcmp(c->items[i].def->name, name) == 0) {
-			return &c->items[i];
-		}
+	pos = lower_bound(c, name);
+	if (pos < c->n && strcmp(c->items[pos].def->name, name) == 0) {
+		return &c->items[pos];
 	}
 	return NULL;
 }
@@ -264,7 +280,8 @@ slot(struct vouch_ctx *ctx, struct vouch_claims *c, const char *name,
 		    "claim %s is not defined with this type", name);
 		return NULL;
 	}
-	if (find(c, name) != NULL) {
+	pos = lower_bound(c, name);
+	if (pos < c->n && c->items[pos].def == def) {
 		*rv = vouch_fail(ctx, VOUCH_ERR_INTERNAL, "claim %s set twice",
 		    name);
 		return NULL;
@@ -282,11 +299,6 @@ slot(struct vouch_ctx *ctx, struct vouch_claims *c, const char *name,
 		}
 		c->items = items;
 		c->cap = c->cap == 0 ? 16 : c->cap * 2;
-	}
-	for (pos = 0; pos < c->n; pos++) {
-		if (strcmp(name, c->items[pos].def->name) < 0) {
-			break;
-		}
 	}
 	memmove(&c->items[pos + 1], &c->items[pos],
 	    (c->n - pos) * sizeof(c->items[0]));
