@@ -49,7 +49,8 @@ snp_guest_available(const struct snp_collect_opts *o)
 {
 	struct stat st;
 
-	return tsm_available(o->tsm_root) ||
+	/* configfs-tsm is shared with TDX: its provider must be SNP's. */
+	return tsm_provider_is(o->tsm_root, o->tsm_entry, "sev_guest") ||
 	    stat(snp_guest_dev(o->dev), &st) == 0;
 }
 

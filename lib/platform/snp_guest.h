@@ -28,7 +28,8 @@ struct snp_collect_opts {
 
 /* The device in use for |dev| (NULL: $VOUCH_SEV_GUEST_DEV, the default). */
 const char	*snp_guest_dev(const char *dev);
-/* True when configfs-tsm or the sev-guest device is there. */
+/* True when configfs-tsm with the sev_guest provider, or the sev-guest
+ * device, is there. */
 bool		snp_guest_available(const struct snp_collect_opts *o);
 
 /*

@@ -162,30 +162,21 @@ read_blob(struct vouch_ctx *ctx, const char *dir, const char *name,
 	return rv;
 }
 
-enum vouch_err
-tsm_get_report(struct vouch_ctx *ctx, const struct tsm_request *req,
-    struct tsm_report *out)
+/*
+ * The entry directory to use under {root}/report (|entry|, else
+ * $VOUCH_TSM_ENTRY, else a fresh vouch-<pid>-<random> made here, with
+ * |*made| set: the caller removes it).
+ */
+static enum vouch_err
+entry_open(struct vouch_ctx *ctx, const char *root, const char *entry,
+    char *dir, size_t cap, bool *made)
 {
-	enum vouch_err rv = VOUCH_ERR_INTERNAL;
-	const char *root = tsm_root(req->root), *entry = req->entry;
-	char dir[1024], name[64], lvl[16], hex[17];
+	enum vouch_err rv;
+	char name[64], hex[17];
 	uint8_t rnd[8];
-	uint64_t gen_after = 0;
-	bool made = false;
 	struct stat st;
 
-	memset(out, 0, sizeof(*out));
-	if (req->inblob == NULL || req->inblob_len == 0 ||
-	    req->inblob_len > TSM_INBLOB_MAX ||
-	    req->privlevel > TSM_PRIVLEVEL_MAX) {
-		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
-		    "tsm: inblob is 1 to %u bytes, privlevel at most %d",
-		    TSM_INBLOB_MAX, TSM_PRIVLEVEL_MAX);
-	}
-	if (!tsm_available(root)) {
-		return vouch_fail(ctx, VOUCH_ERR_NOT_FOUND,
-		    "tsm: no configfs-tsm report interface at %s/report", root);
-	}
+	*made = false;
 	if (entry == NULL) {
 		entry = secure_getenv("VOUCH_TSM_ENTRY");
 	}
@@ -203,8 +194,7 @@ tsm_get_report(struct vouch_ctx *ctx, const struct tsm_request *req,
 		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
 		    "tsm: entry name must not contain '/'");
 	}
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/report/%s", root, entry) >=
-	    sizeof(dir)) {
+	if ((size_t)snprintf(dir, cap, "%s/report/%s", root, entry) >= cap) {
 		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
 		    "tsm: path too long");
 	}
@@ -213,10 +203,58 @@ tsm_get_report(struct vouch_ctx *ctx, const struct tsm_request *req,
 			return vouch_fail(ctx, VOUCH_ERR_IO,
 			    "tsm: cannot create %s: %s", dir, strerror(errno));
 		}
-		made = true;
+		*made = true;
 	} else if (!S_ISDIR(st.st_mode)) {
 		return vouch_fail(ctx, VOUCH_ERR_IO, "tsm: %s is not a "
 		    "directory", dir);
+	}
+	return VOUCH_OK;
+}
+
+bool
+tsm_provider_is(const char *root, const char *entry, const char *provider)
+{
+	char dir[1024], got[TSM_PROVIDER_MAX];
+	bool made = false, same = false;
+
+	root = tsm_root(root);
+	if (!tsm_available(root) ||
+	    entry_open(NULL, root, entry, dir, sizeof(dir), &made) != VOUCH_OK) {
+		return false;
+	}
+	same = read_attr(NULL, dir, "provider", got, sizeof(got)) == VOUCH_OK &&
+	    strcmp(got, provider) == 0;
+	if (made) {
+		(void)rmdir(dir);
+	}
+	return same;
+}
+
+enum vouch_err
+tsm_get_report(struct vouch_ctx *ctx, const struct tsm_request *req,
+    struct tsm_report *out)
+{
+	enum vouch_err rv = VOUCH_ERR_INTERNAL;
+	const char *root = tsm_root(req->root), *entry = req->entry;
+	char dir[1024], lvl[16];
+	uint64_t gen_after = 0;
+	bool made = false;
+
+	memset(out, 0, sizeof(*out));
+	if (req->inblob == NULL || req->inblob_len == 0 ||
+	    req->inblob_len > TSM_INBLOB_MAX ||
+	    req->privlevel > TSM_PRIVLEVEL_MAX) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "tsm: inblob is 1 to %u bytes, privlevel at most %d",
+		    TSM_INBLOB_MAX, TSM_PRIVLEVEL_MAX);
+	}
+	if (!tsm_available(root)) {
+		return vouch_fail(ctx, VOUCH_ERR_NOT_FOUND,
+		    "tsm: no configfs-tsm report interface at %s/report", root);
+	}
+	rv = entry_open(ctx, root, entry, dir, sizeof(dir), &made);
+	if (rv != VOUCH_OK) {
+		return rv;
 	}
 
 	rv = read_attr(ctx, dir, "provider", out->provider,

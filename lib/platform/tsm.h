@@ -66,6 +66,14 @@ const char	*tsm_root(const char *root);
  * has configfs-tsm and a provider registered).
  */
 bool		tsm_available(const char *root);
+/*
+ * tsm_provider_is is true when configfs-tsm at |root| answers with
+ * |provider| ("sev_guest", "tdx_guest"): it reads the provider of
+ * |entry| (NULL: $VOUCH_TSM_ENTRY), or of a fresh entry it makes and
+ * removes.
+ */
+bool		tsm_provider_is(const char *root, const char *entry,
+		    const char *provider);
 
 /*
  * tsm_get_report makes one report: a fresh (or the named) entry, the

@@ -260,6 +260,13 @@ test_collect(void **state)
 	o.tsm_entry = "e1";
 	o.vmpl = -1;
 	assert_true(snp_guest_available(&o));
+	/* configfs-tsm of another TEE is not an SNP guest interface. */
+	puts_attr("provider", "tdx_guest\n");
+	assert_false(snp_guest_available(&o));
+	assert_false(tsm_provider_is(F.root, "e1", "sev_guest"));
+	assert_true(tsm_provider_is(F.root, "e1", "tdx_guest"));
+	puts_attr("provider", "sev_guest\n");
+	assert_true(tsm_provider_is(F.root, "e1", "sev_guest"));
 	assert_int_equal(snp_collect(ctx, &o, F.rd, &ev, &n, &src), VOUCH_OK);
 	assert_string_equal(src, "configfs-tsm");
 	assert_int_equal(n, SNP_REPORT_LEN);

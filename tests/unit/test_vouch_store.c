@@ -856,10 +856,22 @@ test_snp_backend(void **state)
 	assert_int_equal(snp_guest_derived_key(F.ctx, dev, &kr, dk),
 	    VOUCH_ERR_INVALID_ARGUMENT);
 
-	EVP_PKEY_free(key);
-	free(rep.p);
+	/* configfs-tsm of another TEE is not SNP: "auto" goes on to sim. */
 	(void)unlink(F.store_file);
 	(void)unlink(dev);
+	snp_fake_tree(rep.p, rep.n);
+	(void)snprintf(tsm, sizeof(tsm), "%s/tsm/report/e1/provider", F.dir);
+	assert_int_equal(vouch_file_write(NULL, tsm,
+	    (const uint8_t *)"tdx_guest\n", 10, 0644), VOUCH_OK);
+	assert_int_equal(try_open(&v, NULL, F.plat, F.d.root_path, NULL),
+	    VOUCH_OK);
+	assert_string_equal(v->backend->name, "sim");
+	vouch_close(v);
+	assert_int_equal(try_open(&v, "snp", F.plat, F.d.root_path, NULL),
+	    VOUCH_ERR_INVALID_ARGUMENT);
+
+	EVP_PKEY_free(key);
+	free(rep.p);
 	assert_int_equal(unsetenv("VOUCH_TSM_ENTRY"), 0);
 	assert_int_equal(setenv("VOUCH_TSM_ROOT", "/nonexistent-tsm", 1), 0);
 	assert_int_equal(setenv("VOUCH_SEV_GUEST_DEV", "/nonexistent-sev-guest",
