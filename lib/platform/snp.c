@@ -78,6 +78,18 @@ snp_ark_product(const uint8_t spki_sha256[32])
 	return SNP_PRODUCT_UNKNOWN;
 }
 
+/* The pinned product of an ARK key for |cfg| (a test pin replaces AMD's). */
+static enum snp_product
+ark_product(const struct vouch_verify_config *cfg, const uint8_t id[32])
+{
+	if (cfg->snp_test_ark_pin != NULL) {
+		return vouch_ct_eq(cfg->snp_test_ark_pin, id, 32) ?
+		    (enum snp_product)cfg->snp_test_ark_product :
+		    SNP_PRODUCT_UNKNOWN;
+	}
+	return snp_ark_product(id);
+}
+
 const char *
 snp_product_name(enum snp_product p)
 {
@@ -341,7 +353,8 @@ struct snp_cert_ext {
 	bool	 has_product;
 	char	 product[32];		/* .2 productName, IA5String */
 	bool	 has_hwid;
-	uint8_t	 hwid[64];		/* .4 hwID, raw 64 bytes */
+	uint8_t	 hwid[64];		/* .4 hwID, raw bytes */
+	size_t	 hwid_len;		/* 64, or 8 (Turin) */
 	bool	 has_csp_id;		/* .5 cspID (VLEK) */
 };
 
@@ -384,10 +397,13 @@ amd_ext(struct vouch_ctx *ctx, const uint8_t *oid, size_t oid_len,
 		return VOUCH_OK;
 	}
 	if (oid_len == 1 && oid[0] == 4) {
-		if (e->has_hwid || !cbs_copy(val, e->hwid, sizeof(e->hwid)) ||
-		    !cbs_is_empty(val)) {
+		/*= AMD 57230 rev 1.0, Table 11: hwID is the 64-byte CHIP_ID,
+		 *# on Turin its first 8 bytes (as the KDS URL, snp_kds.c). */
+		e->hwid_len = cbs_len(val);
+		if (e->has_hwid || (e->hwid_len != 64 && e->hwid_len != 8) ||
+		    !cbs_copy(val, e->hwid, e->hwid_len)) {
 			return vouch_fail(ctx, VOUCH_ERR_BAD_CERT,
-			    "snp: VCEK hwID is not 64 bytes or repeated");
+			    "snp: VCEK hwID is not 64 (or 8) bytes or repeated");
 		}
 		e->has_hwid = true;
 		return VOUCH_OK;
@@ -673,7 +689,7 @@ snp_check_cert_binding(struct vouch_ctx *ctx, const struct snp_report *r,
 	struct snp_tcb rep, cur;
 	enum vouch_err rv;
 	uint8_t *der = NULL;
-	size_t der_len = 0, plen, i;
+	size_t der_len = 0, plen, i, hwid_len;
 	const char *pname = snp_product_name(product);
 	static const uint8_t zero[64];
 	enum snp_product cp;
@@ -707,6 +723,15 @@ snp_check_cert_binding(struct vouch_ctx *ctx, const struct snp_report *r,
 		return vouch_fail(ctx, VOUCH_ERR_BAD_CERT,
 		    "snp: certificate lacks a TCB extension (3.1, 3.2, 3.3, 3.8)");
 	}
+	/*
+	 * AMD 57230 rev 1.0 (VCEK extensions) and ABI 56860 Table 3: Turin's
+	 * TCB_VERSION starts with FMC, certified as fmcSPL (3.9); without
+	 * it the certificate would not bind that component.
+	 */
+	if (product == SNP_PRODUCT_TURIN && !e.has_spl[9]) {
+		return vouch_fail(ctx, VOUCH_ERR_BAD_CERT,
+		    "snp: Turin certificate lacks fmcSPL (3.9)");
+	}
 	snp_tcb_decode(r->reported_tcb, product, &rep);
 	if (e.spl[1] != rep.bootloader || e.spl[2] != rep.tee ||
 	    e.spl[3] != rep.snp || e.spl[8] != rep.microcode ||
@@ -728,6 +753,20 @@ snp_check_cert_binding(struct vouch_ctx *ctx, const struct snp_report *r,
 				    "certificate", i);
 			}
 		}
+	} else {
+		/*
+		 * Turin (ABI 56860 Table 3): reserved TCB bytes 4-6 are SPLs
+		 * 3.5-3.7 (go-sev-guest kds.TCBPartsTurin); the whole
+		 * TCB_VERSION is what the VCEK is derived for.
+		 */
+		for (i = 5; i <= 7; i++) {
+			if (e.has_spl[i] &&
+			    e.spl[i] != (uint8_t)(r->reported_tcb >> (8 * (i - 1)))) {
+				return vouch_fail(ctx, VOUCH_ERR_TCB_MISMATCH,
+				    "snp: reported_tcb SPL %zu differs from the "
+				    "certificate", i);
+			}
+		}
 	}
 	/* The certified TCB cannot be newer than what runs now. */
 	snp_tcb_decode(r->current_tcb, product, &cur);
@@ -743,7 +782,10 @@ snp_check_cert_binding(struct vouch_ctx *ctx, const struct snp_report *r,
 			    "snp: a VLEK carries cspID and no hwID");
 		}
 	} else if (!vouch_ct_eq(r->chip_id, zero, sizeof(zero))) {
-		if (!e.has_hwid || !vouch_ct_eq(e.hwid, r->chip_id, 64)) {
+		/* AMD 57230 Table 11: Turin's hwID is CHIP_ID[0..8). */
+		hwid_len = product == SNP_PRODUCT_TURIN ? 8 : 64;
+		if (!e.has_hwid || e.hwid_len != hwid_len ||
+		    !vouch_ct_eq(e.hwid, r->chip_id, hwid_len)) {
 			return vouch_fail(ctx, VOUCH_ERR_CHIP_ID_MISMATCH,
 			    "snp: chip_id is not the VCEK's hwID");
 		}
@@ -1144,7 +1186,8 @@ lookup_vcek(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 
 /* True when |all| has a pinned ARK and the intermediate |want_cn|. */
 static bool
-have_chain(struct vouch_ctx *ctx, STACK_OF(X509) *all, const char *want_cn)
+have_chain(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
+    STACK_OF(X509) *all, const char *want_cn)
 {
 	uint8_t id[VOUCH_SHA256_BYTES];
 	bool ark = false, ask = false;
@@ -1155,7 +1198,7 @@ have_chain(struct vouch_ctx *ctx, STACK_OF(X509) *all, const char *want_cn)
 	for (i = 0; i < sk_X509_num(all); i++) {
 		x = sk_X509_value(all, i);
 		if (vouch_key_spki_sha256(ctx, X509_get0_pubkey(x), id) ==
-		    VOUCH_OK && snp_ark_product(id) != SNP_PRODUCT_UNKNOWN) {
+		    VOUCH_OK && ark_product(cfg, id) != SNP_PRODUCT_UNKNOWN) {
 			ark = true;
 		} else if (subject_cn(x, cn, sizeof(cn)) &&
 		    strcmp(cn, want_cn) == 0) {
@@ -1268,7 +1311,7 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	if (named != SNP_PRODUCT_UNKNOWN && snp_kds_configured(cfg)) {
 		(void)snprintf(want, sizeof(want), "%s%s", vlek ? "SEV-VLEK-" :
 		    "SEV-", snp_product_name(named));
-		if (!have_chain(ctx, coll.certs, want)) {
+		if (!have_chain(ctx, cfg, coll.certs, want)) {
 			rv = snp_kds_chain(ctx, cfg, named, vlek, now, &coll);
 			if (rv != VOUCH_OK && rv != VOUCH_ERR_COLLATERAL_MISSING) {
 				goto out;
@@ -1290,7 +1333,7 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 		if (rv != VOUCH_OK) {
 			goto out;
 		}
-		if (snp_ark_product(id) != SNP_PRODUCT_UNKNOWN &&
+		if (ark_product(cfg, id) != SNP_PRODUCT_UNKNOWN &&
 		    X509_check_issued(x, x) == X509_V_OK) {
 			if (sk_X509_push(arks, x) == 0) {
 				rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY,
@@ -1324,7 +1367,7 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	if (rv != VOUCH_OK) {
 		goto out;
 	}
-	product = snp_ark_product(root_id);
+	product = ark_product(cfg, root_id);
 	if (product == SNP_PRODUCT_UNKNOWN) {
 		rv = vouch_fail(ctx, VOUCH_ERR_NO_TRUST_ANCHOR,
 		    "snp: chain does not end in a pinned ARK");
