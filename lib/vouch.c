@@ -30,9 +30,13 @@
 #include "bs/json.h"
 #include "client/client.h"
 #include "crypto/crypto.h"
+#include "platform/dcap.h"
+#include "platform/dcap_guest.h"
 #include "platform/sim.h"
 #include "platform/snp.h"
 #include "platform/snp_guest.h"
+#include "platform/tsm.h"
+#include "secret/release.h"
 #include "secret/seal.h"
 #include "util/file.h"
 #include "vouch_internal.h"
@@ -198,18 +202,137 @@ const struct vouch_backend vouch_snp_backend = {
 };
 
 /*
+ * Intel TDX and SGX (docs/tdx.md §7): quotes from configfs-tsm
+ * (tdx_guest) or Gramine's /dev/attestation (dcap_collect_*, which check
+ * the answer binds what was asked), MRTD or MRENCLAVE as the program's
+ * measurement.  Sealing: a TD has no key derived by the hardware, so its
+ * key is released by vouchd (vouch_secret_seal_key, DESIGN "Sealing");
+ * an enclave has its SGX seal key.
+ */
+static enum vouch_err
+dcap_measure(struct vouch *v, bool tdx)
+{
+	static const uint8_t zero_rd[64];
+	struct dcap_quote dq;
+	enum vouch_err rv;
+	uint8_t *q = NULL;
+	size_t n = 0;
+
+	/* MRTD and MRENCLAVE are fixed at build: any quote carries them. */
+	rv = tdx ? dcap_collect_tdx(v->ctx, NULL, zero_rd, &q, &n) :
+	    dcap_collect_sgx(v->ctx, NULL, zero_rd, &q, &n);
+	if (rv == VOUCH_OK) {
+		rv = dcap_quote_parse(v->ctx, q, n, &dq);
+	}
+	if (rv == VOUCH_OK) {
+		_Static_assert(sizeof(dq.td.mrtd) <= sizeof(v->measurement) &&
+		    sizeof(dq.sgx.mrenclave) <= sizeof(v->measurement),
+		    "DCAP measurements fit");
+		if (tdx) {
+			memcpy(v->measurement, dq.td.mrtd, sizeof(dq.td.mrtd));
+			v->measurement_len = sizeof(dq.td.mrtd);
+		} else {
+			memcpy(v->measurement, dq.sgx.mrenclave,
+			    sizeof(dq.sgx.mrenclave));
+			v->measurement_len = sizeof(dq.sgx.mrenclave);
+		}
+	}
+	free(q);
+	return rv;
+}
+
+static bool
+tdx_detect(const struct vouch *v)
+{
+	(void)v;
+	return tsm_provider_is(NULL, NULL, "tdx_guest");
+}
+
+static enum vouch_err
+tdx_measure(struct vouch *v)
+{
+	return dcap_measure(v, true);
+}
+
+static enum vouch_err
+tdx_attest(struct vouch *v, const uint8_t rd[64], uint8_t **out,
+    size_t *out_len)
+{
+	return dcap_collect_tdx(v->ctx, NULL, rd, out, out_len);
+}
+
+const struct vouch_backend vouch_tdx_backend = {
+	.name = "tdx",
+	.needs = "configfs-tsm with the tdx_guest provider (VOUCH_TSM_ROOT)",
+	.detect = tdx_detect,
+	.measure = tdx_measure,
+	.attest = tdx_attest,
+	.seal_key = vouch_secret_seal_key,
+};
+
+static bool
+sgx_detect(const struct vouch *v)
+{
+	(void)v;
+	return dcap_sgx_available(NULL);
+}
+
+static enum vouch_err
+sgx_measure(struct vouch *v)
+{
+	return dcap_measure(v, false);
+}
+
+static enum vouch_err
+sgx_attest(struct vouch *v, const uint8_t rd[64], uint8_t **out,
+    size_t *out_len)
+{
+	return dcap_collect_sgx(v->ctx, NULL, rd, out, out_len);
+}
+
+static enum vouch_err
+sgx_seal_key(struct vouch *v, uint8_t key[32])
+{
+	uint8_t sk[DCAP_SGX_SEAL_KEY_BYTES];
+	enum vouch_err rv;
+
+	rv = dcap_sgx_seal_key(v->ctx, NULL, sk);
+	if (rv == VOUCH_OK) {
+		/* The same derivation as the other platforms' secrets. */
+		rv = vouch_hkdf_sha256(v->ctx, (const uint8_t *)VOUCH_SEAL_LABEL,
+		    sizeof(VOUCH_SEAL_LABEL) - 1, sk, sizeof(sk),
+		    v->measurement, v->measurement_len, key,
+		    VOUCH_SEAL_KEY_BYTES);
+	}
+	vouch_wipe(sk, sizeof(sk));
+	return rv;
+}
+
+const struct vouch_backend vouch_sgx_backend = {
+	.name = "sgx",
+	.needs = "Gramine's /dev/attestation with attestation type dcap "
+	    "(VOUCH_SGX_ATTESTATION_ROOT)",
+	.detect = sgx_detect,
+	.measure = sgx_measure,
+	.attest = sgx_attest,
+	.seal_key = sgx_seal_key,
+};
+
+/*
  * The platforms built in, in "auto" detection order: hardware first,
  * sim last (it is detected only when a sim directory is configured).  A
  * new platform adds its table here.
  */
 static const struct vouch_backend *const vouch_backends[] = {
 	&vouch_snp_backend,
+	&vouch_tdx_backend,
+	&vouch_sgx_backend,
 	&sim_backend,
 };
 
 /* Names vouch knows but this build does not include. */
 static const char *const known_platforms[] = {
-	"tdx", "sgx", "tpm", "cca",
+	"tpm", "cca",
 };
 
 static enum vouch_err
@@ -226,9 +349,9 @@ select_backend(struct vouch *v, const char *name)
 			}
 		}
 		return vouch_fail(v->ctx, VOUCH_ERR_UNSUPPORTED_PLATFORM,
-		    "no TEE platform detected (no SEV-SNP guest interface; set "
-		    "sim_dir or VOUCH_SIM_DIR "
-		    "for the simulated platform)");
+		    "no TEE platform detected (no SEV-SNP, TDX or Gramine SGX "
+		    "interface; set sim_dir or VOUCH_SIM_DIR for the simulated "
+		    "platform)");
 	}
 	for (i = 0; i < sizeof(vouch_backends) / sizeof(vouch_backends[0]);
 	    i++) {

@@ -32,8 +32,8 @@ struct vouch;
 
 /*
  * A platform backend: one constant table per platform, listed in
- * vouch_backends[] (lib/vouch.c): sim and snp today; another platform
- * adds one table and one line there.
+ * vouch_backends[] (lib/vouch.c): snp, tdx, sgx and sim today; another
+ * platform adds one table and one line there.
  */
 struct vouch_backend {
 	const char	*name;
@@ -50,8 +50,10 @@ struct vouch_backend {
 	enum vouch_err	(*seal_key)(struct vouch *v, uint8_t key[32]);
 };
 
-/* The SEV-SNP backend (lib/vouch.c), named for tests. */
+/* The hardware backends (lib/vouch.c), named for tests. */
 extern const struct vouch_backend vouch_snp_backend;
+extern const struct vouch_backend vouch_tdx_backend;
+extern const struct vouch_backend vouch_sgx_backend;
 
 /* The certified identity: the attested key and its admission chain. */
 struct vouch_identity {

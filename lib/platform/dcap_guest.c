@@ -18,7 +18,7 @@ dcap_sgx_root(const char *root)
 	if (root != NULL) {
 		return root;
 	}
-	env = getenv("VOUCH_SGX_ATTESTATION_ROOT");
+	env = secure_getenv("VOUCH_SGX_ATTESTATION_ROOT");
 	return env != NULL && env[0] != '\0' ? env : DCAP_SGX_ROOT_DEFAULT;
 }
 
@@ -82,20 +82,15 @@ dcap_collect_tdx(struct vouch_ctx *ctx, const char *tsm_root,
 	return rv;
 }
 
-enum vouch_err
-dcap_collect_sgx(struct vouch_ctx *ctx, const char *root,
-    const uint8_t rd[64], uint8_t **out, size_t *out_len)
+/* Gramine at |root| attests with DCAP: attestation_type reads "dcap". */
+static enum vouch_err
+sgx_type_dcap(struct vouch_ctx *ctx, const char *root)
 {
 	char path[1024];
 	uint8_t *type = NULL;
 	size_t type_len = 0;
 	enum vouch_err rv;
-	ssize_t w;
-	int fd;
 
-	*out = NULL;
-	*out_len = 0;
-	root = dcap_sgx_root(root);
 	if (!vouch_path_join(path, sizeof(path), root, "attestation_type")) {
 		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
 		    "collect: SGX attestation root too long");
@@ -118,6 +113,60 @@ dcap_collect_sgx(struct vouch_ctx *ctx, const char *root,
 		    "collect: the enclave's attestation type is not dcap");
 	}
 	free(type);
+	return VOUCH_OK;
+}
+
+bool
+dcap_sgx_available(const char *root)
+{
+	return sgx_type_dcap(NULL, dcap_sgx_root(root)) == VOUCH_OK;
+}
+
+enum vouch_err
+dcap_sgx_seal_key(struct vouch_ctx *ctx, const char *root,
+    uint8_t key[DCAP_SGX_SEAL_KEY_BYTES])
+{
+	char path[1024];
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	enum vouch_err rv;
+
+	root = dcap_sgx_root(root);
+	if (!vouch_path_join(path, sizeof(path), root,
+	    "keys/_sgx_mrenclave")) {
+		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
+		    "seal: SGX attestation root too long");
+	}
+	rv = vouch_file_read(ctx, path, DCAP_SGX_SEAL_KEY_BYTES, &buf, &len);
+	if (rv == VOUCH_OK && len != DCAP_SGX_SEAL_KEY_BYTES) {
+		rv = vouch_fail(ctx, VOUCH_ERR_BAD_KEY,
+		    "seal: %s has %zu bytes, not a %d-byte SGX seal key", path,
+		    len, DCAP_SGX_SEAL_KEY_BYTES);
+	}
+	if (rv == VOUCH_OK) {
+		memcpy(key, buf, DCAP_SGX_SEAL_KEY_BYTES);
+	}
+	/* vouch_file_read allocates len + 1 bytes. */
+	vouch_freezero(buf, len + 1);
+	return rv;
+}
+
+enum vouch_err
+dcap_collect_sgx(struct vouch_ctx *ctx, const char *root,
+    const uint8_t rd[64], uint8_t **out, size_t *out_len)
+{
+	char path[1024];
+	enum vouch_err rv;
+	ssize_t w;
+	int fd;
+
+	*out = NULL;
+	*out_len = 0;
+	root = dcap_sgx_root(root);
+	rv = sgx_type_dcap(ctx, root);
+	if (rv != VOUCH_OK) {
+		return rv;
+	}
 	if (!vouch_path_join(path, sizeof(path), root, "user_report_data")) {
 		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
 		    "collect: SGX attestation root too long");

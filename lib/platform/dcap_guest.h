@@ -10,18 +10,22 @@
  *   {root}/attestation_type   reads "dcap" under DCAP attestation
  *   {root}/user_report_data   write: the 64 bytes of report data
  *   {root}/quote              read: the quote for them
+ *   {root}/keys/_sgx_mrenclave read: the enclave's 16-byte SGX seal key
+ *                             (EGETKEY, KEYPOLICY MRENCLAVE)
  * {root} is /dev/attestation, or $VOUCH_SGX_ATTESTATION_ROOT (tests use a
  * tree of plain files made from real samples).
  */
 #ifndef VOUCH_DCAP_GUEST_H
 #define VOUCH_DCAP_GUEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "internal.h"
 
 #define DCAP_SGX_ROOT_DEFAULT	"/dev/attestation"
+#define DCAP_SGX_SEAL_KEY_BYTES	16
 
 /* The root in use for |root| (NULL: $VOUCH_SGX_ATTESTATION_ROOT, default). */
 const char	*dcap_sgx_root(const char *root);
@@ -41,5 +45,16 @@ enum vouch_err	dcap_collect_tdx(struct vouch_ctx *ctx, const char *tsm_root,
 enum vouch_err	dcap_collect_sgx(struct vouch_ctx *ctx, const char *root,
 		    const uint8_t rd[64], uint8_t **out, size_t *out_len)
 		    VOUCH_MUST_CHECK;
+
+/* True when Gramine at |root| (NULL: the default) attests with DCAP. */
+bool		dcap_sgx_available(const char *root);
+
+/*
+ * dcap_sgx_seal_key reads the enclave's MRENCLAVE seal key from Gramine
+ * at |root| into |key| (the caller wipes it): exactly 16 bytes, else
+ * VOUCH_ERR_BAD_KEY; VOUCH_ERR_NOT_FOUND without the file.
+ */
+enum vouch_err	dcap_sgx_seal_key(struct vouch_ctx *ctx, const char *root,
+		    uint8_t key[DCAP_SGX_SEAL_KEY_BYTES]) VOUCH_MUST_CHECK;
 
 #endif

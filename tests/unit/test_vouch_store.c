@@ -31,6 +31,7 @@
 #include "ca.h"
 #include "bs/json.h"
 #include "crypto/crypto.h"
+#include "platform/dcap.h"
 #include "platform/sim.h"
 #include "platform/snp.h"
 #include "platform/snp_guest.h"
@@ -259,7 +260,13 @@ test_open_arguments(void **state)
 	    1), 0);
 	assert_int_equal(try_open(&v, "snp", F.plat, F.d.root_path, NULL),
 	    VOUCH_ERR_INVALID_ARGUMENT);
+	assert_int_equal(setenv("VOUCH_SGX_ATTESTATION_ROOT",
+	    "/nonexistent-attestation", 1), 0);
 	assert_int_equal(try_open(&v, "tdx", F.plat, F.d.root_path, NULL),
+	    VOUCH_ERR_INVALID_ARGUMENT);
+	assert_int_equal(try_open(&v, "sgx", F.plat, F.d.root_path, NULL),
+	    VOUCH_ERR_INVALID_ARGUMENT);
+	assert_int_equal(try_open(&v, "tpm", F.plat, F.d.root_path, NULL),
 	    VOUCH_ERR_UNSUPPORTED_PLATFORM);
 	assert_int_equal(try_open(&v, "bogus", F.plat, F.d.root_path, NULL),
 	    VOUCH_ERR_INVALID_ARGUMENT);
@@ -697,12 +704,12 @@ test_install_rejects(void **state)
 
 /* ---- SEV-SNP ------------------------------------------------------ */
 
-/* A configfs-tsm entry F.dir/tsm/report/e1 answering with |report|. */
+/* A configfs-tsm entry F.dir/tsm/report/e1 of |provider| answering |report|. */
 static void
-snp_fake_tree(const uint8_t *report, size_t n)
+tsm_fake_tree(const char *provider, const uint8_t *report, size_t n)
 {
-	static const struct { const char *name, *text; } attrs[] = {
-		{ "provider", "sev_guest\n" }, { "generation", "7\n" },
+	const struct { const char *name, *text; } attrs[] = {
+		{ "provider", provider }, { "generation", "7\n" },
 		{ "inblob", "" }, { "privlevel", "" },
 	};
 	char dir[128], path[192], cmd[320];
@@ -730,6 +737,12 @@ test_seal_key(struct vouch *v, uint8_t key[32])
 	(void)v;
 	memset(key, 0x5a, 32);
 	return VOUCH_OK;
+}
+
+static void
+snp_fake_tree(const uint8_t *report, size_t n)
+{
+	tsm_fake_tree("sev_guest\n", report, n);
 }
 
 static void
@@ -856,13 +869,10 @@ test_snp_backend(void **state)
 	assert_int_equal(snp_guest_derived_key(F.ctx, dev, &kr, dk),
 	    VOUCH_ERR_INVALID_ARGUMENT);
 
-	/* configfs-tsm of another TEE is not SNP: "auto" goes on to sim. */
+	/* configfs-tsm of another provider is not SNP. */
 	(void)unlink(F.store_file);
 	(void)unlink(dev);
-	snp_fake_tree(rep.p, rep.n);
-	(void)snprintf(tsm, sizeof(tsm), "%s/tsm/report/e1/provider", F.dir);
-	assert_int_equal(vouch_file_write(NULL, tsm,
-	    (const uint8_t *)"tdx_guest\n", 10, 0644), VOUCH_OK);
+	tsm_fake_tree("other_guest\n", rep.p, rep.n);
 	assert_int_equal(try_open(&v, NULL, F.plat, F.d.root_path, NULL),
 	    VOUCH_OK);
 	assert_string_equal(v->backend->name, "sim");
@@ -878,6 +888,198 @@ test_snp_backend(void **state)
 	    1), 0);
 }
 
+/* ---- Intel TDX and SGX -------------------------------------------- */
+
+/* Offsets in a v3/v4 quote (48-byte header, then the body). */
+#define TD_MRTD		(48 + 136)
+#define TD_REPORT_DATA	(48 + 520)
+#define SGX_MRENCLAVE	(48 + 64)
+#define SGX_REPORT_DATA	(48 + 320)
+
+/* |rel| under F.dir (parents made) with |n| bytes. */
+static void
+put_under(const char *rel, const void *p, size_t n)
+{
+	char path[256], cmd[320], *slash;
+
+	(void)snprintf(path, sizeof(path), "%s/%s", F.dir, rel);
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	(void)snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", path);
+	assert_int_equal(system(cmd), 0);
+	*slash = '/';
+	assert_int_equal(vouch_file_write(NULL, path, p, n, 0600), VOUCH_OK);
+}
+
+static void
+test_tdx_backend(void **state)
+{
+	struct vouch *v = NULL;
+	struct blob q;
+	struct dcap_quote dq;
+	uint8_t *sealed = NULL;
+	size_t sealed_len = 0, i;
+	char tsm[160];
+
+	(void)state;
+	snp_testdata_find();
+	if (testdata == NULL) {
+		if (getenv("CI") != NULL) {
+			fail_msg("no testdata in CI");
+		}
+		skip();
+	}
+	(void)snprintf(tsm, sizeof(tsm), "%s/tsm", F.dir);
+	assert_int_equal(setenv("VOUCH_TSM_ROOT", tsm, 1), 0);
+	assert_int_equal(setenv("VOUCH_TSM_ENTRY", "e1", 1), 0);
+	assert_int_equal(unsetenv("VOUCH_SIM_DIR"), 0);
+	q = td("tdx/phala_tdx_quote.dat");	/* T-5, v4 */
+
+	/* The real quote does not carry the zero binding of the measure step. */
+	tsm_fake_tree("tdx_guest\n", q.p, q.n);
+	assert_int_equal(try_open(&v, "tdx", NULL, F.d.root_path, NULL),
+	    VOUCH_ERR_REPORT_DATA_MISMATCH);
+	assert_null(v);
+	memset(q.p + TD_REPORT_DATA, 0, 64);
+	assert_int_equal(dcap_quote_parse(F.ctx, q.p, q.n, &dq), VOUCH_OK);
+	for (i = 0; i < 64; i++) {
+		assert_int_equal(dq.td.report_data[i], 0);
+	}
+	assert_memory_equal(dq.td.mrtd, q.p + TD_MRTD, 48);
+	tsm_fake_tree("tdx_guest\n", q.p, q.n);
+	/* A TD is not an SNP guest. */
+	assert_int_equal(try_open(&v, "snp", NULL, F.d.root_path, NULL),
+	    VOUCH_ERR_INVALID_ARGUMENT);
+
+	/* "auto" finds the TD; its measurement is MRTD. */
+	assert_int_equal(try_open(&v, NULL, NULL, F.d.root_path, NULL),
+	    VOUCH_OK);
+	assert_string_equal(v->backend->name, "tdx");
+	assert_int_equal(v->measurement_len, 48);
+	assert_memory_equal(v->measurement, q.p + TD_MRTD, 48);
+	/* A TD's sealing key comes from vouchd: none configured. */
+	assert_int_equal(vouch_seal(v, (const uint8_t *)"x", 1, &sealed,
+	    &sealed_len), VOUCH_ERR_INVALID_ARGUMENT);
+	assert_non_null(strstr(vouch_last_error(v), "service_url"));
+	vouch_close(v);
+	v = NULL;
+	/* ...or not reachable. */
+	assert_int_equal(try_open(&v, "tdx", NULL, F.d.root_path,
+	    "https://127.0.0.1:1"), VOUCH_OK);
+	assert_int_equal(vouch_seal(v, (const uint8_t *)"x", 1, &sealed,
+	    &sealed_len), VOUCH_ERR_NETWORK);
+	assert_null(sealed);
+	vouch_close(v);
+
+	free(q.p);
+	assert_int_equal(unsetenv("VOUCH_TSM_ENTRY"), 0);
+	assert_int_equal(setenv("VOUCH_TSM_ROOT", "/nonexistent-tsm", 1), 0);
+}
+
+static void
+test_sgx_backend(void **state)
+{
+	static const uint8_t key1[16] = { 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+	    0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11 };
+	static const uint8_t key2[16] = { 0x22 };
+	struct vouch *v = NULL;
+	struct blob q, before, after;
+	struct dcap_quote dq;
+	EVP_PKEY *key = NULL;
+	uint8_t *sealed = NULL;
+	size_t sealed_len = 0;
+	char root[160], *chain;
+
+	(void)state;
+	snp_testdata_find();
+	if (testdata == NULL) {
+		if (getenv("CI") != NULL) {
+			fail_msg("no testdata in CI");
+		}
+		skip();
+	}
+	(void)snprintf(root, sizeof(root), "%s/att", F.dir);
+	assert_int_equal(setenv("VOUCH_SGX_ATTESTATION_ROOT", root, 1), 0);
+	assert_int_equal(unsetenv("VOUCH_SIM_DIR"), 0);
+	q = td("sgx/mc_hw_quote_v3.dat");
+	q.p[SGX_REPORT_DATA] = 1;
+	put_under("att/attestation_type", "dcap\n", 5);
+	put_under("att/user_report_data", "", 0);
+	put_under("att/quote", q.p, q.n);
+	put_under("att/keys/_sgx_mrenclave", key1, sizeof(key1));
+
+	/* A quote without the zero binding is refused at open. */
+	assert_int_equal(try_open(&v, "sgx", NULL, F.d.root_path, NULL),
+	    VOUCH_ERR_REPORT_DATA_MISMATCH);
+	q.p[SGX_REPORT_DATA] = 0;
+	assert_int_equal(dcap_quote_parse(F.ctx, q.p, q.n, &dq), VOUCH_OK);
+	assert_memory_equal(dq.sgx.mrenclave, q.p + SGX_MRENCLAVE, 32);
+	put_under("att/quote", q.p, q.n);
+
+	/* Another attestation type is not Gramine DCAP. */
+	put_under("att/attestation_type", "epid\n", 5);
+	assert_int_equal(try_open(&v, NULL, NULL, F.d.root_path, NULL),
+	    VOUCH_ERR_UNSUPPORTED_PLATFORM);
+	put_under("att/attestation_type", "dcap\n", 5);
+
+	/* "auto" finds the enclave; its measurement is MRENCLAVE. */
+	assert_int_equal(try_open(&v, NULL, NULL, F.d.root_path, NULL),
+	    VOUCH_OK);
+	assert_string_equal(v->backend->name, "sgx");
+	assert_int_equal(v->measurement_len, 32);
+	assert_memory_equal(v->measurement, q.p + SGX_MRENCLAVE, 32);
+
+	/* The SGX seal key makes a store that a reopen reads back. */
+	assert_int_equal(vouch_key_gen_p384(F.ctx, &key), VOUCH_OK);
+	chain = chain_for(&F.d, key, "sgx", q.p + SGX_MRENCLAVE, 32, F.now,
+	    LIFETIME);
+	assert_int_equal(vouch_identity_install(v, key, chain, EAR, true),
+	    VOUCH_OK);
+	free(chain);
+	vouch_close(v);
+	v = NULL;
+	assert_int_equal(try_open(&v, "sgx", NULL, F.d.root_path, NULL),
+	    VOUCH_OK);
+	assert_non_null(v->id.key);
+	assert_int_equal(EVP_PKEY_eq(v->id.key, key), 1);
+	vouch_close(v);
+	v = NULL;
+
+	/* Another seal key (another enclave or CPU) cannot open it. */
+	assert_int_equal(vouch_file_read(NULL, F.store_file, 1 << 20,
+	    &before.p, &before.n), VOUCH_OK);
+	put_under("att/keys/_sgx_mrenclave", key2, sizeof(key2));
+	assert_int_equal(try_open(&v, "sgx", NULL, F.d.root_path, NULL),
+	    VOUCH_ERR_SIGNATURE_INVALID);
+	assert_null(v);
+	assert_int_equal(vouch_file_read(NULL, F.store_file, 1 << 20,
+	    &after.p, &after.n), VOUCH_OK);
+	assert_int_equal(before.n, after.n);
+	assert_memory_equal(before.p, after.p, before.n);
+	free(before.p);
+	free(after.p);
+	(void)unlink(F.store_file);
+
+	/* A key file that is not 16 bytes, or none. */
+	put_under("att/keys/_sgx_mrenclave", key1, 15);
+	assert_int_equal(try_open(&v, "sgx", NULL, F.d.root_path, NULL),
+	    VOUCH_OK);
+	assert_int_equal(vouch_seal(v, (const uint8_t *)"x", 1, &sealed,
+	    &sealed_len), VOUCH_ERR_BAD_KEY);
+	(void)snprintf(root, sizeof(root), "%s/att/keys/_sgx_mrenclave",
+	    F.dir);
+	assert_int_equal(unlink(root), 0);
+	assert_int_equal(vouch_seal(v, (const uint8_t *)"x", 1, &sealed,
+	    &sealed_len), VOUCH_ERR_NOT_FOUND);
+	assert_null(sealed);
+	vouch_close(v);
+
+	EVP_PKEY_free(key);
+	free(q.p);
+	assert_int_equal(setenv("VOUCH_SGX_ATTESTATION_ROOT",
+	    "/nonexistent-attestation", 1), 0);
+}
+
 int
 main(void)
 {
@@ -891,6 +1093,8 @@ main(void)
 		cmocka_unit_test_setup(test_bad_content, fresh),
 		cmocka_unit_test_setup(test_install_rejects, fresh),
 		cmocka_unit_test_setup(test_snp_backend, fresh),
+		cmocka_unit_test_setup(test_tdx_backend, fresh),
+		cmocka_unit_test_setup(test_sgx_backend, fresh),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
