@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * vouch certify: attest on the sim or SEV-SNP platform and get an
- * admission certificate from vouchd (challenge, fresh key, bound
- * evidence, certify).
+ * vouch certify: attest on the sim platform or in a SEV-SNP guest, TDX
+ * guest or Gramine SGX enclave, and get an admission certificate from
+ * vouchd (challenge, fresh key, bound evidence, certify).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "crypto/crypto.h"
+#include "platform/dcap_guest.h"
 #include "platform/sim.h"
 #include "platform/snp_guest.h"
 #include "util/file.h"
@@ -20,13 +21,13 @@ static const char usage[] =
     "usage: vouch certify --service URL --domain-cert ROOT\n"
     "                     [--platform sim] --platform-dir DIR [--exe PATH]\n"
     "                     --key-out KEY --cert-out CHAIN [--ear-out FILE]\n"
-    "       vouch certify --service URL --domain-cert ROOT --platform snp\n"
+    "       vouch certify --service URL --domain-cert ROOT --platform snp|tdx|sgx\n"
     "                     --key-out KEY --cert-out CHAIN [--ear-out FILE]\n"
     "\n"
     "Get an admission certificate from vouchd for a program on the sim\n"
-    "platform, or for this SEV-SNP guest (reports from configfs-tsm or\n"
-    "/dev/sev-guest, with the host's certificate table; docs/snp.md §5):\n"
-    "ask for a challenge, make a fresh ECDSA P-384 key, make\n"
+    "platform, or for this SEV-SNP guest, TDX guest or Gramine enclave\n"
+    "(evidence collected as by 'vouch evidence collect'; docs/snp.md §5,\n"
+    "docs/tdx.md §5): ask for a challenge, make a fresh ECDSA P-384 key, make\n"
     "evidence whose report_data binds the nonce and the public key\n"
     "(docs/vouchd.md), and certify.  The returned chain must be for the\n"
     "new key and verify to the domain root.  Writes the key (mode 0600),\n"
@@ -34,7 +35,7 @@ static const char usage[] =
     "\n"
     "  --service URL       vouchd, e.g. https://127.0.0.1:8443\n"
     "  --domain-cert ROOT  the domain root: vouchd's TLS certificate must chain to it\n"
-    "  --platform NAME     sim (the default) or snp\n"
+    "  --platform NAME     sim (the default), snp, tdx or sgx\n"
     "  --platform-dir DIR  the sim platform ('vouch sim init')\n"
     "  --exe PATH          sim: program to measure (default: this vouch binary)\n"
     "\n"
@@ -73,6 +74,33 @@ cli_snp_attest(struct vouch_ctx *ctx, void *arg, const uint8_t rd[64],
 	return snp_collect(ctx, &co, rd, out, out_len, &source);
 }
 
+static enum vouch_err
+cli_tdx_attest(struct vouch_ctx *ctx, void *arg, const uint8_t rd[64],
+    uint8_t **out, size_t *out_len)
+{
+	(void)arg;
+	return dcap_collect_tdx(ctx, NULL, rd, out, out_len);
+}
+
+static enum vouch_err
+cli_sgx_attest(struct vouch_ctx *ctx, void *arg, const uint8_t rd[64],
+    uint8_t **out, size_t *out_len)
+{
+	(void)arg;
+	return dcap_collect_sgx(ctx, NULL, rd, out, out_len);
+}
+
+/* The hardware platforms: the name and where their evidence comes from. */
+static const struct {
+	const char	*name;
+	enum vouch_err	(*attest)(struct vouch_ctx *, void *, const uint8_t[64],
+			    uint8_t **, size_t *);
+} hw_platforms[] = {
+	{ "snp", cli_snp_attest },
+	{ "tdx", cli_tdx_attest },
+	{ "sgx", cli_sgx_attest },
+};
+
 int
 cmd_certify(int argc, char **argv)
 {
@@ -100,7 +128,8 @@ cmd_certify(int argc, char **argv)
 	char *chain = NULL, *ear = NULL, serial[CA_SERIAL_HEX_LEN + 1];
 	enum vouch_err rv;
 	int ch, rc = CLI_EXIT_FAIL;
-	bool snp;
+	bool hw = false;
+	size_t i;
 
 	memset(&sa, 0, sizeof(sa));
 	memset(&info, 0, sizeof(info));
@@ -127,12 +156,19 @@ cmd_certify(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 	}
-	snp = strcmp(platform, "snp") == 0;
+	att.attest = cli_sim_attest;
+	att.arg = &sa;
+	for (i = 0; i < sizeof(hw_platforms) / sizeof(hw_platforms[0]); i++) {
+		if (strcmp(platform, hw_platforms[i].name) == 0) {
+			att.attest = hw_platforms[i].attest;
+			hw = true;
+		}
+	}
 	if (optind != argc || service == NULL || root_path == NULL ||
 	    key_out == NULL || cert_out == NULL ||
-	    (!snp && strcmp(platform, "sim") != 0) ||
-	    (snp && (sa.dir != NULL || exe != NULL)) ||
-	    (!snp && sa.dir == NULL)) {
+	    (!hw && strcmp(platform, "sim") != 0) ||
+	    (hw && (sa.dir != NULL || exe != NULL)) ||
+	    (!hw && sa.dir == NULL)) {
 		fputs(usage, stderr);
 		return CLI_EXIT_USAGE;
 	}
@@ -140,7 +176,7 @@ cmd_certify(int argc, char **argv)
 	if (ctx == NULL) {
 		return CLI_EXIT_FAIL;
 	}
-	rv = snp ? VOUCH_OK : vouch_sha384_file(ctx,
+	rv = hw ? VOUCH_OK : vouch_sha384_file(ctx,
 	    exe != NULL ? exe : "/proc/self/exe", sa.measurement);
 	if (rv == VOUCH_OK) {
 		rv = vouch_cert_read_pem(ctx, root_path, &root);
@@ -150,8 +186,6 @@ cmd_certify(int argc, char **argv)
 		goto out;
 	}
 	/* The same exchange and checks as vouch_certify (lib/vouch.c). */
-	att.attest = snp ? cli_snp_attest : cli_sim_attest;
-	att.arg = &sa;
 	rv = vouch_certify_exchange(ctx, service, root_path, &att, &key, &chain,
 	    &ear, serial);
 	if (rv == VOUCH_OK) {
