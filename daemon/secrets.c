@@ -585,10 +585,8 @@ handle_release(struct vouchd_worker *w, struct evhttp_request *req,
 			    "%s: value shorter than %d bytes or no measurement",
 			    VOUCH_SEAL_SECRET_NAME, VOUCH_SEAL_KEY_BYTES);
 		} else {
-			rv = vouch_hkdf_sha256(w->ctx,
-			    (const uint8_t *)VOUCH_SEAL_LABEL,
-			    sizeof(VOUCH_SEAL_LABEL) - 1, pt, pt_len, m, mlen,
-			    derived, sizeof(derived));
+			rv = vouch_seal_key_derive(w->ctx, pt, pt_len, m, mlen,
+			    derived);
 			if (rv == VOUCH_OK) {
 				vouch_wipe(pt, pt_len);
 				memcpy(pt, derived, sizeof(derived));

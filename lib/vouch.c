@@ -181,11 +181,8 @@ snp_seal_key(struct vouch *v, uint8_t key[32])
 	kr.vmpl = v->snp_vmpl;
 	rv = snp_guest_derived_key(v->ctx, NULL, &kr, dk);
 	if (rv == VOUCH_OK) {
-		/* The same derivation as the sim platform's secret. */
-		rv = vouch_hkdf_sha256(v->ctx, (const uint8_t *)VOUCH_SEAL_LABEL,
-		    sizeof(VOUCH_SEAL_LABEL) - 1, dk, sizeof(dk),
-		    v->measurement, v->measurement_len, key,
-		    VOUCH_SEAL_KEY_BYTES);
+		rv = vouch_seal_key_derive(v->ctx, dk, sizeof(dk),
+		    v->measurement, v->measurement_len, key);
 	}
 	vouch_wipe(dk, sizeof(dk));
 	return rv;
@@ -298,11 +295,8 @@ sgx_seal_key(struct vouch *v, uint8_t key[32])
 
 	rv = dcap_sgx_seal_key(v->ctx, NULL, sk);
 	if (rv == VOUCH_OK) {
-		/* The same derivation as the other platforms' secrets. */
-		rv = vouch_hkdf_sha256(v->ctx, (const uint8_t *)VOUCH_SEAL_LABEL,
-		    sizeof(VOUCH_SEAL_LABEL) - 1, sk, sizeof(sk),
-		    v->measurement, v->measurement_len, key,
-		    VOUCH_SEAL_KEY_BYTES);
+		rv = vouch_seal_key_derive(v->ctx, sk, sizeof(sk),
+		    v->measurement, v->measurement_len, key);
 	}
 	vouch_wipe(sk, sizeof(sk));
 	return rv;

@@ -207,6 +207,16 @@ seal_aad(uint8_t *aad, size_t cap, const uint8_t *m, size_t mlen,
 }
 
 enum vouch_err
+vouch_seal_key_derive(struct vouch_ctx *ctx, const uint8_t *ikm,
+    size_t ikm_len, const uint8_t *measurement, size_t mlen,
+    uint8_t key[VOUCH_SEAL_KEY_BYTES])
+{
+	return vouch_hkdf_sha256(ctx, (const uint8_t *)VOUCH_SEAL_LABEL,
+	    LABEL_LEN, ikm, ikm_len, measurement, mlen, key,
+	    VOUCH_SEAL_KEY_BYTES);
+}
+
+enum vouch_err
 seal_sim_key(struct vouch_ctx *ctx, const char *sim_dir,
     const uint8_t *measurement, size_t mlen, uint8_t key[VOUCH_SEAL_KEY_BYTES])
 {
@@ -234,9 +244,7 @@ seal_sim_key(struct vouch_ctx *ctx, const char *sim_dir,
 		    SIM_SEAL_SECRET_BYTES);
 		goto out;
 	}
-	rv = vouch_hkdf_sha256(ctx, (const uint8_t *)VOUCH_SEAL_LABEL,
-	    LABEL_LEN, secret, len, measurement, mlen, key,
-	    VOUCH_SEAL_KEY_BYTES);
+	rv = vouch_seal_key_derive(ctx, secret, len, measurement, mlen, key);
  out:
 	/* vouch_file_read allocates len + 1 bytes. */
 	vouch_freezero(secret, len + 1);

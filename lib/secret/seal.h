@@ -69,6 +69,20 @@ enum vouch_err	vouch_aes256gcm_decrypt(struct vouch_ctx *ctx,
 		    uint8_t *out) VOUCH_MUST_CHECK;
 
 /*
+ * vouch_seal_key_derive is how every platform turns its secret into the
+ * sealing key of a program (docs/sealing.md):
+ *   key = HKDF-SHA256(salt = "vouch-seal-v1", IKM = |ikm|,
+ *                     info = |measurement|, L = 32)
+ * The sim platform's secret file, the SEV-SNP derived key, the SGX seal
+ * key, and (in vouchd) the value of vouch-seal-key for platforms with
+ * none.  The caller wipes |key|.
+ */
+enum vouch_err	vouch_seal_key_derive(struct vouch_ctx *ctx,
+		    const uint8_t *ikm, size_t ikm_len,
+		    const uint8_t *measurement, size_t mlen,
+		    uint8_t key[VOUCH_SEAL_KEY_BYTES]) VOUCH_MUST_CHECK;
+
+/*
  * seal_sim_key derives the sealing key of the program measured
  * |measurement| (1..VOUCH_SEAL_MEASUREMENT_MAX bytes) on the sim platform
  * in |sim_dir|.  The caller wipes |key|.
