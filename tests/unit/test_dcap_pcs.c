@@ -18,18 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "platform/dcap_pcs.h"
 #include "platform/platform.h"
+#include "http_stub.h"
 #include "snp_testdata.h"
 
 #define T1_NOW		1688173200	/* 2023-07-01T01:00:00Z */
@@ -67,61 +63,27 @@ route_name(const char *target, char *out, size_t cap)
 static void
 serve_one(int c)
 {
-	char req[4096], target[1024], path[1400], hpath[1500], head[256];
+	char req[4096], path[1400], hpath[1500], *target;
 	uint8_t *body = NULL, *hdr = NULL;
-	size_t n = 0, blen = 0, hlen = 0;
-	ssize_t r;
-	FILE *lf;
+	size_t blen = 0, hlen = 0;
 
-	while (n < sizeof(req) - 1) {
-		r = read(c, req + n, sizeof(req) - 1 - n);
-		if (r <= 0) {
-			break;
-		}
-		n += (size_t)r;
-		req[n] = '\0';
-		if (strstr(req, "\r\n\r\n") != NULL) {
-			break;
-		}
-	}
-	req[n] = '\0';
-	if (strncmp(req, "GET /", 5) != 0 || strchr(req + 5, ' ') == NULL ||
-	    (size_t)(strchr(req + 5, ' ') - (req + 5)) >= sizeof(target)) {
+	target = http_stub_read_get(c, req, sizeof(req));
+	if (target == NULL || target[0] != '/' || strlen(target) >= 1024) {
 		return;
 	}
-	memcpy(target, req + 5, (size_t)(strchr(req + 5, ' ') - (req + 5)));
-	target[strchr(req + 5, ' ') - (req + 5)] = '\0';
-	lf = fopen(reqlog, "a");
-	if (lf != NULL) {
-		(void)fprintf(lf, "%s\n", target);
-		(void)fclose(lf);
-	}
+	target++;
+	http_stub_log(reqlog, target);
 	route_name(target, path, sizeof(path));
 	(void)snprintf(hpath, sizeof(hpath), "%s.hdr", path);
 	if (vouch_file_read(NULL, path, 4u << 20, &body, &blen) != VOUCH_OK) {
-		const char *nf = "HTTP/1.1 404 Not Found\r\n"
-		    "Content-Length: 0\r\nConnection: close\r\n\r\n";
-
-		(void)!write(c, nf, strlen(nf));
+		http_stub_reply(c, 404, "", 0, NULL, 0);
 		return;
 	}
 	if (vouch_file_read(NULL, hpath, 1u << 20, &hdr, &hlen) != VOUCH_OK) {
 		hdr = NULL;
 		hlen = 0;
 	}
-	(void)snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\n"
-	    "Content-Length: %zu\r\nConnection: close\r\n", blen);
-	(void)!write(c, head, strlen(head));
-	if (hdr != NULL) {
-		(void)!write(c, hdr, hlen);
-	}
-	(void)!write(c, "\r\n", 2);
-	for (n = 0; n < blen; n += (size_t)r) {
-		r = write(c, body + n, blen - n);
-		if (r <= 0) {
-			break;
-		}
-	}
+	http_stub_reply(c, 200, (const char *)hdr, hlen, body, blen);
 	free(body);
 	free(hdr);
 }
@@ -129,33 +91,7 @@ serve_one(int c)
 static void
 start_server(void)
 {
-	struct sockaddr_in a;
-	socklen_t alen = sizeof(a);
-	int s, c, one = 1;
-
-	s = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(s >= 0);
-	(void)setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(s, 16), 0);
-	assert_int_equal(getsockname(s, (struct sockaddr *)&a, &alen), 0);
-	(void)snprintf(url, sizeof(url), "http://127.0.0.1:%u",
-	    (unsigned)ntohs(a.sin_port));
-	srv_pid = fork();
-	assert_true(srv_pid >= 0);
-	if (srv_pid == 0) {
-		for (;;) {
-			c = accept(s, NULL, NULL);
-			if (c >= 0) {
-				serve_one(c);
-				(void)close(c);
-			}
-		}
-	}
-	(void)close(s);
+	srv_pid = http_stub_start(serve_one, url, sizeof(url));
 }
 
 static void
@@ -317,10 +253,7 @@ teardown(void **state)
 	char cmd[256];
 
 	(void)state;
-	if (srv_pid > 0) {
-		(void)kill(srv_pid, SIGTERM);
-		(void)waitpid(srv_pid, NULL, 0);
-	}
+	http_stub_stop(srv_pid);
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
 	free(chain_enc);

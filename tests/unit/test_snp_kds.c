@@ -19,12 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -36,6 +31,7 @@
 #include "platform/snp.h"
 #include "platform/snp_certs.h"
 #include "platform/snp_kds.h"
+#include "http_stub.h"
 #include "snp_testdata.h"
 
 struct fixture {
@@ -102,36 +98,17 @@ del(const char *rel)
 static void
 serve_one(int c)
 {
-	char req[4096], *sp, head[256], body_path[512];
+	char req[4096], *target, *sp, body_path[512];
 	uint8_t *mode = NULL, *body = NULL;
-	size_t n = 0, mlen = 0, blen = 0, hl;
+	size_t mlen = 0, blen = 0, hl;
 	const char *nl, *hdrs;
-	ssize_t r;
-	FILE *lf;
 	int status;
 
-	while (n < sizeof(req) - 1) {
-		r = read(c, req + n, sizeof(req) - 1 - n);
-		if (r <= 0) {
-			break;
-		}
-		n += (size_t)r;
-		req[n] = '\0';
-		if (strstr(req, "\r\n\r\n") != NULL) {
-			break;
-		}
-	}
-	req[n] = '\0';
-	if (strncmp(req, "GET ", 4) != 0 || (sp = strchr(req + 4, ' ')) ==
-	    NULL) {
+	target = http_stub_read_get(c, req, sizeof(req));
+	if (target == NULL) {
 		return;
 	}
-	*sp = '\0';
-	lf = fopen(F.srv_log, "a");
-	if (lf != NULL) {
-		(void)fprintf(lf, "%s\n", req + 4);
-		(void)fclose(lf);
-	}
+	http_stub_log(F.srv_log, target);
 	if (vouch_file_read(NULL, F.srv_mode, 4096, &mode, &mlen) !=
 	    VOUCH_OK) {
 		return;
@@ -151,17 +128,7 @@ serve_one(int c)
 		body = NULL;
 		blen = 0;
 	}
-	(void)snprintf(head, sizeof(head), "HTTP/1.1 %d X\r\n"
-	    "Content-Length: %zu\r\nConnection: close\r\n", status, blen);
-	(void)!write(c, head, strlen(head));
-	(void)!write(c, hdrs, strlen(hdrs));
-	(void)!write(c, "\r\n", 2);
-	for (n = 0; n < blen; n += (size_t)r) {
-		r = write(c, body + n, blen - n);
-		if (r <= 0) {
-			break;
-		}
-	}
+	http_stub_reply(c, status, hdrs, strlen(hdrs), body, blen);
 	free(body);
 	free(mode);
 }
@@ -169,39 +136,13 @@ serve_one(int c)
 static void
 start_server(void)
 {
-	struct sockaddr_in a;
-	socklen_t alen = sizeof(a);
-	int s, c, one = 1;
-
 	(void)snprintf(F.srv_dir, sizeof(F.srv_dir),
 	    "/tmp/vouch-snp-kds-srv-XXXXXX");
 	assert_non_null(mkdtemp(F.srv_dir));
 	(void)snprintf(F.srv_mode, sizeof(F.srv_mode), "%s/mode", F.srv_dir);
 	(void)snprintf(F.srv_log, sizeof(F.srv_log), "%s/requests.log",
 	    F.srv_dir);
-	s = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(s >= 0);
-	(void)setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(s, 16), 0);
-	assert_int_equal(getsockname(s, (struct sockaddr *)&a, &alen), 0);
-	(void)snprintf(F.srv_url, sizeof(F.srv_url), "http://127.0.0.1:%u",
-	    (unsigned)ntohs(a.sin_port));
-	F.srv_pid = fork();
-	assert_true(F.srv_pid >= 0);
-	if (F.srv_pid == 0) {
-		for (;;) {
-			c = accept(s, NULL, NULL);
-			if (c >= 0) {
-				serve_one(c);
-				(void)close(c);
-			}
-		}
-	}
-	(void)close(s);
+	F.srv_pid = http_stub_start(serve_one, F.srv_url, sizeof(F.srv_url));
 }
 
 /* How the stand-in answers from now on (see serve_one). */
@@ -264,10 +205,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	if (F.srv_pid > 0) {
-		(void)kill(F.srv_pid, SIGTERM);
-		(void)waitpid(F.srv_pid, NULL, 0);
-	}
+	http_stub_stop(F.srv_pid);
 	rmtree(F.srv_dir);
 	rmtree(F.dir);
 	return 0;
