@@ -2044,5 +2044,22 @@ main(void)
 		cmocka_unit_test(test_policy),
 	};
 
+	/*
+	 * Under valgrind (scripts/valgrind-unit.sh sets VOUCH_TEST_QUICK)
+	 * a representative subset: the valid paths of every product and
+	 * key kind, the warm path and revocation.  Every test runs in the
+	 * normal and sanitizer builds.
+	 */
+	const struct CMUnitTest quick[] = {
+		cmocka_unit_test(test_valid_products),
+		cmocka_unit_test(test_warm_path),
+		cmocka_unit_test(test_vlek),
+		cmocka_unit_test(test_revocation),
+	};
+
+	if (getenv("VOUCH_TEST_QUICK") != NULL) {
+		return cmocka_run_group_tests(quick, group_setup,
+		    group_teardown);
+	}
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
