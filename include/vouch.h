@@ -65,12 +65,16 @@ struct vouch_options {
 /*
  * vouch_open creates a context for |opts| (copied; not kept).  store_dir
  * and domain_root are required (VOUCH_ERR_INVALID_ARGUMENT); service_url
- * is needed only when vouch_certify has to ask vouchd.  Platform "auto"
- * (or NULL) picks a platform this build supports and finds here; this
- * build supports sim only, chosen when sim_dir or VOUCH_SIM_DIR is set,
- * else VOUCH_ERR_UNSUPPORTED_PLATFORM.  "sim" requires a sim directory
- * (VOUCH_ERR_INVALID_ARGUMENT); the other known names are
- * VOUCH_ERR_UNSUPPORTED_PLATFORM.  It measures the running program and
+ * is needed only when vouch_certify has to ask vouchd (and, on TDX,
+ * whenever the store is sealed or unsealed: docs/tdx.md §5.1).  Platform
+ * "auto" (or NULL) picks the first platform found here: "snp" (configfs-
+ * tsm with the sev_guest provider, or /dev/sev-guest), "tdx" (configfs-
+ * tsm with tdx_guest), "sgx" (Gramine's /dev/attestation with DCAP), then
+ * "sim" when sim_dir or VOUCH_SIM_DIR is set; none is
+ * VOUCH_ERR_UNSUPPORTED_PLATFORM.  A platform named but not found here is
+ * VOUCH_ERR_INVALID_ARGUMENT; "tpm" and "cca" are
+ * VOUCH_ERR_UNSUPPORTED_PLATFORM.  It measures the running program (the
+ * launch MEASUREMENT, MRTD or MRENCLAVE on hardware) and
  * opens the sealed store (store_dir/identity.sealed) if there is one: a
  * store that fails to unseal (tampered, truncated, or sealed by another
  * measurement or platform) is an error (VOUCH_ERR_SIGNATURE_INVALID), as
