@@ -168,7 +168,8 @@ aad_build(const char *name, int64_t version, uint8_t *aad, size_t *aad_len)
 /*
  * Read a small file straight into |buf| (|cap| bytes) with read(2), so no
  * stdio buffer keeps a copy.  The file must be a regular file not
- * readable or writable by group or others when |private_only|.
+ * readable or writable by group or others, and owned by us or root, when
+ * |private_only|.
  */
 static enum vouch_err
 read_private(struct vouch_ctx *ctx, const char *path, bool private_only,
@@ -199,6 +200,16 @@ read_private(struct vouch_ctx *ctx, const char *path, bool private_only,
 		rv = vouch_fail(ctx, VOUCH_ERR_BAD_KEY,
 		    "%s: readable or writable by others (mode %03o; want 0600)",
 		    path, (unsigned)(st.st_mode & 0777));
+		goto out;
+	}
+	/*
+	 * Owned by us (or root): another user who owns the file could
+	 * change its mode or replace its content.
+	 */
+	if (private_only && st.st_uid != geteuid() && st.st_uid != 0) {
+		rv = vouch_fail(ctx, VOUCH_ERR_BAD_KEY,
+		    "%s: owned by uid %u, not by vouchd's (%u) or root", path,
+		    (unsigned)st.st_uid, (unsigned)geteuid());
 		goto out;
 	}
 	for (;;) {

@@ -191,6 +191,16 @@ test_file_refused(void **state)
 	    VOUCH_ERR_BAD_KEY);
 	assert_null(k);
 	assert_non_null(strstr(vouch_error(F.ctx), "644"));
+	/* Owned by another user (root can make one here). */
+	if (geteuid() == 0) {
+		assert_int_equal(vouch_file_write(F.ctx, F.path, key, 32,
+		    0600), VOUCH_OK);
+		assert_int_equal(chown(F.path, 65534, 65534), 0);
+		assert_int_equal(kek_open_file(F.ctx, F.path, false, &k),
+		    VOUCH_ERR_BAD_KEY);
+		assert_non_null(strstr(vouch_error(F.ctx), "owned by uid 65534"));
+		assert_int_equal(unlink(F.path), 0);
+	}
 	/* Too short, too long, empty. */
 	assert_int_equal(vouch_file_write(F.ctx, F.path, key, 31, 0600),
 	    VOUCH_OK);
