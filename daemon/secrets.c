@@ -183,19 +183,26 @@ handle_put(struct vouchd_worker *w, struct evhttp_request *req,
 	wa.kek = w->d->kek;
 	wa.value = val;
 	wa.len = val_len;
-	rv = w->d->store_ops->secret_put(w->ctx, w->store, name, rule,
-	    vouch_ctx_now(w->ctx), wrap_cb, &wa, &version);
-	e = admin_event(req, "secret-put", name, rv, w->ctx);
-	if (e != NULL) {
-		(void)json_set(e, "rule", json_string(rule));
-		if (rv == VOUCH_OK) {
-			(void)json_set(e, "version", json_integer(version));
-			(void)json_set(e, "kek_id",
-			    json_string(kek_id(w->d->kek)));
-		}
+	/*
+	 * The audit record of a stored version is written in the store's
+	 * transaction (it gets "version" there); a refusal gets its own.
+	 */
+	e = admin_event(req, "secret-put", name, VOUCH_OK, w->ctx);
+	if (e == NULL || !json_set(e, "rule", json_string(rule)) ||
+	    !json_set(e, "kek_id", json_string(kek_id(w->d->kek)))) {
+		rv = vouch_fail(w->ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
+	} else {
+		rv = w->d->store_ops->secret_put(w->ctx, w->store, name, rule,
+		    vouch_ctx_now(w->ctx), wrap_cb, &wa, e, &version);
 	}
-	vouchd_audit(w, e);
+	json_decref(e);
+	e = NULL;
 	if (rv != VOUCH_OK) {
+		e = admin_event(req, "secret-put", name, rv, w->ctx);
+		if (e != NULL) {
+			(void)json_set(e, "rule", json_string(rule));
+		}
+		vouchd_audit(w, e);
 		if (rv == VOUCH_ERR_STORE) {
 			atomic_fetch_add(&w->d->metrics.store_errors, 1);
 			vouchd_count(w->d, EP_SECRETS, OC_ERROR);
@@ -348,12 +355,16 @@ handle_delete(struct vouchd_worker *w, struct evhttp_request *req,
 	enum vouch_err rv;
 	json_t *e;
 
-	rv = w->d->store_ops->secret_delete(w->ctx, w->store, name, &n);
-	e = admin_event(req, "secret-delete", name, rv, w->ctx);
-	if (e != NULL && rv == VOUCH_OK) {
-		(void)json_set(e, "versions", json_integer((json_int_t)n));
+	/* As for PUT: the record of a deletion is in its transaction. */
+	e = admin_event(req, "secret-delete", name, VOUCH_OK, w->ctx);
+	rv = e == NULL ? vouch_fail(w->ctx, VOUCH_ERR_NO_MEMORY,
+	    "out of memory") : w->d->store_ops->secret_delete(w->ctx,
+	    w->store, name, vouch_ctx_now(w->ctx), e, &n);
+	json_decref(e);
+	if (rv != VOUCH_OK) {
+		vouchd_audit(w, admin_event(req, "secret-delete", name, rv,
+		    w->ctx));
 	}
-	vouchd_audit(w, e);
 	if (rv == VOUCH_ERR_NOT_FOUND) {
 		vouchd_count(w->d, EP_SECRETS, OC_CLIENT_ERROR);
 		vouchd_reply_problem(req, 404, "not-found", "No such secret");

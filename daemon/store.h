@@ -147,11 +147,15 @@ struct store_ops {
 	 * in one transaction: the version is the last one ever given to
 	 * |name| plus one (numbers are never reused, also not after a
 	 * delete); |wrap| is called inside the transaction with it to
-	 * produce the wrapped value.  Durable before it returns.
+	 * produce the wrapped value.  Durable before it returns.  When
+	 * |event| is not NULL it gets "version" and is appended to the
+	 * audit log (at |now|) in the same transaction: a stored version
+	 * is never without its audit record, nor the other way round.
 	 */
 	enum vouch_err	(*secret_put)(struct vouch_ctx *ctx, struct store *s,
 			    const char *name, const char *rule, int64_t now,
-			    store_wrap_fn wrap, void *arg, int64_t *out_version);
+			    store_wrap_fn wrap, void *arg, json_t *event,
+			    int64_t *out_version);
 	/*
 	 * The newest version of |name| (VOUCH_ERR_NOT_FOUND if none);
 	 * |out->wrapped| is malloc'd, freed with store_secret_clear.
@@ -169,10 +173,12 @@ struct store_ops {
 	/*
 	 * Delete every version of |name| (the version counter is kept);
 	 * VOUCH_ERR_NOT_FOUND if it has none.  |*out_count| = versions
-	 * deleted.
+	 * deleted.  When |event| is not NULL it gets "versions" and is
+	 * appended to the audit log (at |now|) in the same transaction.
 	 */
 	enum vouch_err	(*secret_delete)(struct vouch_ctx *ctx, struct store *s,
-			    const char *name, uint64_t *out_count);
+			    const char *name, int64_t now, json_t *event,
+			    uint64_t *out_count);
 	/*
 	 * Rewrap every stored version in one transaction: |rewrap| sees
 	 * each (it may leave one as is by setting |*out| to NULL); either

@@ -1517,7 +1517,7 @@ sq_secret_row(struct vouch_ctx *ctx, sqlite3_stmt *st, bool with_value,
 static enum vouch_err
 sq_secret_put(struct vouch_ctx *ctx, struct store *s, const char *name,
     const char *rule, int64_t now, store_wrap_fn wrap, void *arg,
-    int64_t *out_version)
+    json_t *event, int64_t *out_version)
 {
 	enum vouch_err rv = VOUCH_ERR_STORE;
 	sqlite3_stmt *st = NULL;
@@ -1596,6 +1596,18 @@ sq_secret_put(struct vouch_ctx *ctx, struct store *s, const char *name,
 	rv = sq_step_done(ctx, s, st, "secret_put");
 	if (rv != VOUCH_OK) {
 		goto out;
+	}
+	if (event != NULL) {
+		if (json_object_set_new(event, "version",
+		    json_integer(version)) != 0) {
+			rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY,
+			    "out of memory");
+			goto out;
+		}
+		rv = sq_audit_insert(ctx, s, now, event, NULL);
+		if (rv != VOUCH_OK) {
+			goto out;
+		}
 	}
 	rv = sq_commit(ctx, s);
 	if (rv != VOUCH_OK) {
@@ -1733,7 +1745,7 @@ sq_secret_list(struct vouch_ctx *ctx, struct store *s, const char *name,
 
 static enum vouch_err
 sq_secret_delete(struct vouch_ctx *ctx, struct store *s, const char *name,
-    uint64_t *out_count)
+    int64_t now, json_t *event, uint64_t *out_count)
 {
 	enum vouch_err rv = VOUCH_ERR_STORE;
 	sqlite3_stmt *st = NULL;
@@ -1745,6 +1757,11 @@ sq_secret_delete(struct vouch_ctx *ctx, struct store *s, const char *name,
 	if (s == NULL || !sq_secret_name_ok(name)) {
 		return vouch_fail(ctx, VOUCH_ERR_INVALID_ARGUMENT,
 		    "secret_delete: bad name");
+	}
+	/* The delete and its audit record: both or neither. */
+	rv = sq_begin(ctx, s);
+	if (rv != VOUCH_OK) {
+		return rv;
 	}
 	rv = sq_prepare(ctx, s, "DELETE FROM secrets WHERE name = ?1", &st);
 	if (rv != VOUCH_OK) {
@@ -1763,12 +1780,27 @@ sq_secret_delete(struct vouch_ctx *ctx, struct store *s, const char *name,
 		rv = vouch_fail(ctx, VOUCH_ERR_NOT_FOUND, "no secret %s", name);
 		goto out;
 	}
-	if (out_count != NULL) {
+	if (event != NULL) {
+		if (json_object_set_new(event, "versions",
+		    json_integer((json_int_t)n)) != 0) {
+			rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY,
+			    "out of memory");
+			goto out;
+		}
+		rv = sq_audit_insert(ctx, s, now, event, NULL);
+		if (rv != VOUCH_OK) {
+			goto out;
+		}
+	}
+	rv = sq_commit(ctx, s);
+	if (rv == VOUCH_OK && out_count != NULL) {
 		*out_count = (uint64_t)n;
 	}
-	rv = VOUCH_OK;
  out:
 	sqlite3_finalize(st);
+	if (rv != VOUCH_OK) {
+		sq_rollback(s);
+	}
 	return rv;
 }
 

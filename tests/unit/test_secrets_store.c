@@ -142,7 +142,7 @@ put(struct store *s, const char *name, const char *rule)
 	int64_t v = 0;
 
 	assert_int_equal(ops->secret_put(F.ctx, s, name, rule, NOW, fake_wrap_cb,
-	    &fw, &v), VOUCH_OK);
+	    &fw, NULL, &v), VOUCH_OK);
 	assert_int_equal(fw.calls, 1);
 	return v;
 }
@@ -189,7 +189,7 @@ test_put_refused(void **state)
 	(void)state;
 	/* A failing wrap leaves neither a row nor a used version number. */
 	assert_int_equal(ops->secret_put(F.ctx, F.s, "a", "r", NOW,
-	    fake_wrap_cb, &fw, &v), VOUCH_ERR_CRYPTO);
+	    fake_wrap_cb, &fw, NULL, &v), VOUCH_ERR_CRYPTO);
 	assert_int_equal(v, 0);
 	assert_int_equal(raw_int("SELECT COUNT(*) FROM secrets"), 0);
 	assert_int_equal(raw_int("SELECT COUNT(*) FROM secret_names"), 0);
@@ -197,16 +197,16 @@ test_put_refused(void **state)
 	/* Names and rules as the API allows them, and nothing else. */
 	fw.fail = false;
 	assert_int_equal(ops->secret_put(F.ctx, F.s, "a/b", "r", NOW,
-	    fake_wrap_cb, &fw, &v), VOUCH_ERR_INVALID_ARGUMENT);
+	    fake_wrap_cb, &fw, NULL, &v), VOUCH_ERR_INVALID_ARGUMENT);
 	assert_int_equal(ops->secret_put(F.ctx, F.s, "", "r", NOW,
-	    fake_wrap_cb, &fw, &v), VOUCH_ERR_INVALID_ARGUMENT);
+	    fake_wrap_cb, &fw, NULL, &v), VOUCH_ERR_INVALID_ARGUMENT);
 	assert_int_equal(ops->secret_put(F.ctx, F.s, "a", "r r", NOW,
-	    fake_wrap_cb, &fw, &v), VOUCH_ERR_INVALID_ARGUMENT);
+	    fake_wrap_cb, &fw, NULL, &v), VOUCH_ERR_INVALID_ARGUMENT);
 	assert_int_equal(ops->secret_put(F.ctx, F.s,
 	    "a1234567890123456789012345678901234567890123456789012345678901234",
-	    "r", NOW, fake_wrap_cb, &fw, &v), VOUCH_ERR_INVALID_ARGUMENT);
+	    "r", NOW, fake_wrap_cb, &fw, NULL, &v), VOUCH_ERR_INVALID_ARGUMENT);
 	assert_int_equal(ops->secret_put(F.ctx, F.s, "a", "r", NOW, NULL, &fw,
-	    &v), VOUCH_ERR_INVALID_ARGUMENT);
+	    NULL, &v), VOUCH_ERR_INVALID_ARGUMENT);
 	assert_int_equal(fw.calls, 1);
 }
 
@@ -246,15 +246,16 @@ test_list_delete(void **state)
 	assert_int_equal(ops->secret_list(F.ctx, F.s, "a b", &list),
 	    VOUCH_ERR_INVALID_ARGUMENT);
 	/* Delete takes every version; the numbering carries on. */
-	assert_int_equal(ops->secret_delete(F.ctx, F.s, "b", &n), VOUCH_OK);
+	assert_int_equal(ops->secret_delete(F.ctx, F.s, "b", NOW, NULL, &n),
+	    VOUCH_OK);
 	assert_int_equal(n, 2);
-	assert_int_equal(ops->secret_delete(F.ctx, F.s, "b", &n),
+	assert_int_equal(ops->secret_delete(F.ctx, F.s, "b", NOW, NULL, &n),
 	    VOUCH_ERR_NOT_FOUND);
 	assert_int_equal(n, 0);
 	assert_int_equal(raw_int("SELECT COUNT(*) FROM secrets WHERE name = 'b'"),
 	    0);
 	assert_int_equal(put(F.s, "b", "rb"), 3);
-	assert_int_equal(ops->secret_delete(F.ctx, F.s, "", &n),
+	assert_int_equal(ops->secret_delete(F.ctx, F.s, "", NOW, NULL, &n),
 	    VOUCH_ERR_INVALID_ARGUMENT);
 }
 
@@ -508,6 +509,60 @@ test_migrate_from_v1(void **state)
 	assert_int_equal(sqlite3_close(h), SQLITE_OK);
 }
 
+/*
+ * An audited put or delete writes the change and its audit record in one
+ * transaction: both, or (when either fails) neither.
+ */
+static void
+test_audited(void **state)
+{
+	struct fake_wrap fw = { "file:0011223344556677", false, 0 };
+	json_t *e, *list = NULL;
+	uint64_t n = 0, count = 0, bad = 0;
+	int64_t v = 0;
+
+	(void)state;
+	e = json_pack("{s:s}", "type", "secret-put");
+	assert_non_null(e);
+	assert_int_equal(ops->secret_put(F.ctx, F.s, "a", "r", NOW,
+	    fake_wrap_cb, &fw, e, &v), VOUCH_OK);
+	assert_int_equal(v, 1);
+	json_decref(e);
+	assert_int_equal(ops->audit_list(F.ctx, F.s, 0, 10, &list), VOUCH_OK);
+	assert_int_equal(json_array_size(list), 1);
+	e = json_object_get(json_array_get(list, 0), "event");
+	assert_string_equal(json_string_value(json_object_get(e, "type")),
+	    "secret-put");
+	assert_int_equal(json_integer_value(json_object_get(e, "version")), 1);
+	json_decref(list);
+	/* A wrap that fails: no version, no record. */
+	fw.fail = true;
+	e = json_pack("{s:s}", "type", "secret-put");
+	assert_int_equal(ops->secret_put(F.ctx, F.s, "a", "r", NOW,
+	    fake_wrap_cb, &fw, e, &v), VOUCH_ERR_CRYPTO);
+	json_decref(e);
+	assert_int_equal(raw_int("SELECT COUNT(*) FROM audit"), 1);
+	assert_int_equal(raw_int("SELECT COUNT(*) FROM secrets"), 1);
+	/* Delete: the record carries the count; a missing name leaves none. */
+	e = json_pack("{s:s}", "type", "secret-delete");
+	assert_int_equal(ops->secret_delete(F.ctx, F.s, "zz", NOW, e, &n),
+	    VOUCH_ERR_NOT_FOUND);
+	assert_int_equal(raw_int("SELECT COUNT(*) FROM audit"), 1);
+	assert_int_equal(ops->secret_delete(F.ctx, F.s, "a", NOW, e, &n),
+	    VOUCH_OK);
+	json_decref(e);
+	assert_int_equal(n, 1);
+	assert_int_equal(raw_int("SELECT COUNT(*) FROM secrets"), 0);
+	assert_int_equal(ops->audit_list(F.ctx, F.s, 1, 10, &list), VOUCH_OK);
+	assert_int_equal(json_array_size(list), 1);
+	e = json_object_get(json_array_get(list, 0), "event");
+	assert_int_equal(json_integer_value(json_object_get(e, "versions")), 1);
+	json_decref(list);
+	/* The chain over both records holds. */
+	assert_int_equal(ops->audit_verify(F.ctx, F.s, &count, &bad), VOUCH_OK);
+	assert_int_equal(count, 2);
+}
+
 int
 main(void)
 {
@@ -521,6 +576,7 @@ main(void)
 		T(test_release_counter_race),
 		T(test_hostile_rows),
 		T(test_migrate_from_v1),
+		T(test_audited),
 	};
 #undef T
 
