@@ -1510,6 +1510,23 @@ sq_secret_row(struct vouch_ctx *ctx, sqlite3_stmt *st, bool with_value,
 }
 
 /*
+ * Inside the caller's transaction: |event| (if any), with |key| set to
+ * |value|, appended to the audit log.
+ */
+static enum vouch_err
+sq_audit_with(struct vouch_ctx *ctx, struct store *s, int64_t now,
+    json_t *event, const char *key, int64_t value)
+{
+	if (event == NULL) {
+		return VOUCH_OK;
+	}
+	if (json_object_set_new(event, key, json_integer(value)) != 0) {
+		return vouch_fail(ctx, VOUCH_ERR_NO_MEMORY, "out of memory");
+	}
+	return sq_audit_insert(ctx, s, now, event, NULL);
+}
+
+/*
  * The version counter bump and the insert are one BEGIN IMMEDIATE
  * transaction: two processes storing the same name get two different
  * versions, and a crash leaves either both or neither.
@@ -1597,17 +1614,9 @@ sq_secret_put(struct vouch_ctx *ctx, struct store *s, const char *name,
 	if (rv != VOUCH_OK) {
 		goto out;
 	}
-	if (event != NULL) {
-		if (json_object_set_new(event, "version",
-		    json_integer(version)) != 0) {
-			rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY,
-			    "out of memory");
-			goto out;
-		}
-		rv = sq_audit_insert(ctx, s, now, event, NULL);
-		if (rv != VOUCH_OK) {
-			goto out;
-		}
+	rv = sq_audit_with(ctx, s, now, event, "version", version);
+	if (rv != VOUCH_OK) {
+		goto out;
 	}
 	rv = sq_commit(ctx, s);
 	if (rv != VOUCH_OK) {
@@ -1780,17 +1789,9 @@ sq_secret_delete(struct vouch_ctx *ctx, struct store *s, const char *name,
 		rv = vouch_fail(ctx, VOUCH_ERR_NOT_FOUND, "no secret %s", name);
 		goto out;
 	}
-	if (event != NULL) {
-		if (json_object_set_new(event, "versions",
-		    json_integer((json_int_t)n)) != 0) {
-			rv = vouch_fail(ctx, VOUCH_ERR_NO_MEMORY,
-			    "out of memory");
-			goto out;
-		}
-		rv = sq_audit_insert(ctx, s, now, event, NULL);
-		if (rv != VOUCH_OK) {
-			goto out;
-		}
+	rv = sq_audit_with(ctx, s, now, event, "versions", n);
+	if (rv != VOUCH_OK) {
+		goto out;
 	}
 	rv = sq_commit(ctx, s);
 	if (rv == VOUCH_OK && out_count != NULL) {

@@ -94,6 +94,22 @@ static const struct vouch_backend sim_backend = {
 };
 
 /*
+ * The sealing key of the program from a platform secret |raw| that came
+ * with |rv|: vouch_seal_key_derive when it did, |raw| wiped either way.
+ */
+static enum vouch_err
+seal_key_from(struct vouch *v, enum vouch_err rv, uint8_t *raw, size_t n,
+    uint8_t key[32])
+{
+	if (rv == VOUCH_OK) {
+		rv = vouch_seal_key_derive(v->ctx, raw, n, v->measurement,
+		    v->measurement_len, key);
+	}
+	vouch_wipe(raw, n);
+	return rv;
+}
+
+/*
  * SEV-SNP (docs/snp.md §6): reports from configfs-tsm or /dev/sev-guest
  * (snp_collect, which checks the answer binds what was asked), the launch
  * MEASUREMENT as the program's measurement, and a sealing key the
@@ -180,12 +196,7 @@ snp_seal_key(struct vouch *v, uint8_t key[32])
 	    SNP_KEY_FIELD_POLICY;
 	kr.vmpl = v->snp_vmpl;
 	rv = snp_guest_derived_key(v->ctx, NULL, &kr, dk);
-	if (rv == VOUCH_OK) {
-		rv = vouch_seal_key_derive(v->ctx, dk, sizeof(dk),
-		    v->measurement, v->measurement_len, key);
-	}
-	vouch_wipe(dk, sizeof(dk));
-	return rv;
+	return seal_key_from(v, rv, dk, sizeof(dk), key);
 }
 
 const struct vouch_backend vouch_snp_backend = {
@@ -294,12 +305,7 @@ sgx_seal_key(struct vouch *v, uint8_t key[32])
 	enum vouch_err rv;
 
 	rv = dcap_sgx_seal_key(v->ctx, NULL, sk);
-	if (rv == VOUCH_OK) {
-		rv = vouch_seal_key_derive(v->ctx, sk, sizeof(sk),
-		    v->measurement, v->measurement_len, key);
-	}
-	vouch_wipe(sk, sizeof(sk));
-	return rv;
+	return seal_key_from(v, rv, sk, sizeof(sk), key);
 }
 
 const struct vouch_backend vouch_sgx_backend = {

@@ -704,6 +704,19 @@ test_install_rejects(void **state)
 
 /* ---- SEV-SNP ------------------------------------------------------ */
 
+/* Real samples are read in place: skipped without them, except in CI. */
+static void
+need_testdata(void)
+{
+	snp_testdata_find();
+	if (testdata == NULL) {
+		if (getenv("CI") != NULL) {
+			fail_msg("no testdata in CI");
+		}
+		skip();
+	}
+}
+
 /* A configfs-tsm entry F.dir/tsm/report/e1 of |provider| answering |report|. */
 static void
 tsm_fake_tree(const char *provider, const uint8_t *report, size_t n)
@@ -759,13 +772,7 @@ test_snp_backend(void **state)
 	struct snp_key_request kr;
 
 	(void)state;
-	snp_testdata_find();
-	if (testdata == NULL) {
-		if (getenv("CI") != NULL) {
-			fail_msg("no testdata in CI");
-		}
-		skip();
-	}
+	need_testdata();
 	(void)snprintf(tsm, sizeof(tsm), "%s/tsm", F.dir);
 	(void)snprintf(dev, sizeof(dev), "%s/sev-guest", F.dir);
 	assert_int_equal(setenv("VOUCH_TSM_ROOT", tsm, 1), 0);
@@ -922,13 +929,7 @@ test_tdx_backend(void **state)
 	char tsm[160];
 
 	(void)state;
-	snp_testdata_find();
-	if (testdata == NULL) {
-		if (getenv("CI") != NULL) {
-			fail_msg("no testdata in CI");
-		}
-		skip();
-	}
+	need_testdata();
 	(void)snprintf(tsm, sizeof(tsm), "%s/tsm", F.dir);
 	assert_int_equal(setenv("VOUCH_TSM_ROOT", tsm, 1), 0);
 	assert_int_equal(setenv("VOUCH_TSM_ENTRY", "e1", 1), 0);
@@ -991,13 +992,7 @@ test_sgx_backend(void **state)
 	char root[160], *chain;
 
 	(void)state;
-	snp_testdata_find();
-	if (testdata == NULL) {
-		if (getenv("CI") != NULL) {
-			fail_msg("no testdata in CI");
-		}
-		skip();
-	}
+	need_testdata();
 	(void)snprintf(root, sizeof(root), "%s/att", F.dir);
 	assert_int_equal(setenv("VOUCH_SGX_ATTESTATION_ROOT", root, 1), 0);
 	assert_int_equal(unsetenv("VOUCH_SIM_DIR"), 0);
