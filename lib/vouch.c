@@ -210,7 +210,7 @@ const struct vouch_backend vouch_snp_backend = {
 };
 
 /*
- * Intel TDX and SGX (docs/tdx.md §7): quotes from configfs-tsm
+ * Intel TDX and SGX (docs/tdx.md §5.1): quotes from configfs-tsm
  * (tdx_guest) or Gramine's /dev/attestation (dcap_collect_*, which check
  * the answer binds what was asked), MRTD or MRENCLAVE as the program's
  * measurement.  Sealing: a TD has no key derived by the hardware, so its
