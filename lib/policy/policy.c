@@ -976,54 +976,69 @@ pol_parse_snp_min_abi(struct pol_parser *pp, json_t *obj)
 	return pol_parse_snp_version(pp, obj, names, pp->pol->snp.min_abi);
 }
 
-/* "platform_info": {"require": [bit names], "forbid": [bit names]} */
+/*
+ * {"require": [names], "forbid": [names]} over the |n| bits |names| (bit
+ * numbers |nums|) into |*require| and |*forbid|: a name in both is
+ * refused, and, with |need_one|, so is an object with neither list.
+ */
 static enum vouch_err
-pol_parse_snp_platform_info(struct pol_parser *pp, json_t *obj)
+pol_parse_bit_names(struct pol_parser *pp, json_t *obj,
+    const char *const *names, const unsigned *nums, size_t n,
+    const char *known, bool need_one, uint64_t *require, uint64_t *forbid)
 {
 	static const char *const keys[] = { "require", "forbid", NULL };
-	static const char known[] = "smt_en, tsme_en, ecc_en, rapl_dis, "
-	    "ciphertext_hiding_en, alias_check_complete, tio_en";
-	struct pol_snp *snp = &pp->pol->snp;
-	bool req[POL_SNP_NPINFO], forbid[POL_SNP_NPINFO], has_req, has_forbid;
+	bool req[64], fb[64], has_req = false, has_forbid = false;
 	enum vouch_err rv;
 	size_t i;
 
+	if (n > 64) {
+		return pol_err(pp, VOUCH_ERR_INTERNAL, "too many bit names");
+	}
 	if (!json_is_object(obj)) {
 		return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
 		    "must be an object with \"require\" and/or \"forbid\"");
 	}
 	rv = pol_check_keys(pp, obj, keys);
+	if (rv == VOUCH_OK) {
+		rv = pol_get_name_set(pp, obj, "require", names, n, known,
+		    &has_req, req);
+	}
+	if (rv == VOUCH_OK) {
+		rv = pol_get_name_set(pp, obj, "forbid", names, n, known,
+		    &has_forbid, fb);
+	}
 	if (rv != VOUCH_OK) {
 		return rv;
 	}
-	rv = pol_get_name_set(pp, obj, "require", pol_snp_pinfo_names,
-	    POL_SNP_NPINFO, known, &has_req, req);
-	if (rv != VOUCH_OK) {
-		return rv;
-	}
-	rv = pol_get_name_set(pp, obj, "forbid", pol_snp_pinfo_names,
-	    POL_SNP_NPINFO, known, &has_forbid, forbid);
-	if (rv != VOUCH_OK) {
-		return rv;
-	}
-	if (!has_req && !has_forbid) {
+	if (need_one && !has_req && !has_forbid) {
 		return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
 		    "must have \"require\" and/or \"forbid\"");
 	}
-	for (i = 0; i < POL_SNP_NPINFO; i++) {
-		if (req[i] && forbid[i]) {
+	for (i = 0; i < n; i++) {
+		if (req[i] && fb[i]) {
 			return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
-			    "\"%s\" is both required and forbidden",
-			    pol_snp_pinfo_names[i]);
+			    "\"%s\" is both required and forbidden", names[i]);
 		}
 		if (req[i]) {
-			snp->pinfo_require |= UINT64_C(1) << pol_snp_pinfo_nums[i];
+			*require |= UINT64_C(1) << nums[i];
 		}
-		if (forbid[i]) {
-			snp->pinfo_forbid |= UINT64_C(1) << pol_snp_pinfo_nums[i];
+		if (fb[i]) {
+			*forbid |= UINT64_C(1) << nums[i];
 		}
 	}
 	return VOUCH_OK;
+}
+
+/* "platform_info": {"require": [bit names], "forbid": [bit names]} */
+static enum vouch_err
+pol_parse_snp_platform_info(struct pol_parser *pp, json_t *obj)
+{
+	static const char known[] = "smt_en, tsme_en, ecc_en, rapl_dis, "
+	    "ciphertext_hiding_en, alias_check_complete, tio_en";
+
+	return pol_parse_bit_names(pp, obj, pol_snp_pinfo_names,
+	    pol_snp_pinfo_nums, POL_SNP_NPINFO, known, true,
+	    &pp->pol->snp.pinfo_require, &pp->pol->snp.pinfo_forbid);
 }
 
 /* "required_mitigations": [bit numbers 0..63] */
@@ -1141,48 +1156,14 @@ pol_parse_snp_author_key(struct pol_parser *pp, json_t *arr)
 static enum vouch_err
 pol_parse_snp_guest_policy(struct pol_parser *pp, json_t *obj)
 {
-	static const char *const keys[] = { "require", "forbid", NULL };
 	static const char known[] = "smt, single_socket, cxl_allowed, "
 	    "mem_aes_256_xts, rapl_dis, ciphertext_hiding, page_swap_disable; "
 	    "debug only through insecure_allow_debug, migrate_ma is always "
 	    "refused";
-	struct pol_snp *snp = &pp->pol->snp;
-	bool req[POL_SNP_NBITS], forbid[POL_SNP_NBITS], present;
-	enum vouch_err rv;
-	size_t i;
 
-	if (!json_is_object(obj)) {
-		return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
-		    "must be an object with \"require\" and/or \"forbid\"");
-	}
-	rv = pol_check_keys(pp, obj, keys);
-	if (rv != VOUCH_OK) {
-		return rv;
-	}
-	rv = pol_get_name_set(pp, obj, "require", pol_snp_bit_names,
-	    POL_SNP_NBITS, known, &present, req);
-	if (rv != VOUCH_OK) {
-		return rv;
-	}
-	rv = pol_get_name_set(pp, obj, "forbid", pol_snp_bit_names,
-	    POL_SNP_NBITS, known, &present, forbid);
-	if (rv != VOUCH_OK) {
-		return rv;
-	}
-	for (i = 0; i < POL_SNP_NBITS; i++) {
-		if (req[i] && forbid[i]) {
-			return pol_err(pp, VOUCH_ERR_POLICY_INVALID,
-			    "\"%s\" is both required and forbidden",
-			    pol_snp_bit_names[i]);
-		}
-		if (req[i]) {
-			snp->policy_require |= UINT64_C(1) << pol_snp_bit_nums[i];
-		}
-		if (forbid[i]) {
-			snp->policy_forbid |= UINT64_C(1) << pol_snp_bit_nums[i];
-		}
-	}
-	return VOUCH_OK;
+	return pol_parse_bit_names(pp, obj, pol_snp_bit_names,
+	    pol_snp_bit_nums, POL_SNP_NBITS, known, false,
+	    &pp->pol->snp.policy_require, &pp->pol->snp.policy_forbid);
 }
 
 /* "host_data": ["<64 hex digits>", ...] */
