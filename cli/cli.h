@@ -39,6 +39,15 @@ bool	cli_parse_hex(const char *s, uint8_t *out, size_t n);
 /* True when |arg| is -h or --help. */
 bool	cli_is_help(const char *arg);
 
+/* Evidence of the sim platform in |dir| for |measurement| (vouch certify,
+ * vouch secret get): the attest callback of a struct vouch_attester. */
+struct cli_sim_attester {
+	const char	*dir;
+	uint8_t		 measurement[48];
+};
+enum vouch_err	cli_sim_attest(struct vouch_ctx *ctx, void *arg,
+		    const uint8_t rd[64], uint8_t **out, size_t *out_len);
+
 int	cmd_sim(int argc, char **argv);
 int	cmd_evidence(int argc, char **argv);
 int	cmd_domain(int argc, char **argv);

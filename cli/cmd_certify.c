@@ -43,24 +43,6 @@ static const char usage[] =
     "(VOUCH_ERR_POLICY_DENIED with vouchd's problem code) or failed,\n"
     "2 usage error or unreadable input.\n";
 
-struct cli_sim_attester {
-	const char	*dir;
-	uint8_t		 measurement[SIM_MEASUREMENT_BYTES];
-};
-
-static enum vouch_err
-cli_sim_attest(struct vouch_ctx *ctx, void *arg, const uint8_t rd[64],
-    uint8_t **out, size_t *out_len)
-{
-	const struct cli_sim_attester *a = arg;
-	struct sim_attest_opts ao;
-
-	memset(&ao, 0, sizeof(ao));
-	memcpy(ao.report_data, rd, sizeof(ao.report_data));
-	memcpy(ao.measurement, a->measurement, sizeof(ao.measurement));
-	return sim_attest(ctx, a->dir, &ao, out, out_len);
-}
-
 static enum vouch_err
 cli_snp_attest(struct vouch_ctx *ctx, void *arg, const uint8_t rd[64],
     uint8_t **out, size_t *out_len)

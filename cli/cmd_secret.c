@@ -350,24 +350,6 @@ secret_delete_main(int argc, char **argv)
 	return rc;
 }
 
-struct secret_sim_attester {
-	const char	*dir;
-	uint8_t		 measurement[SIM_MEASUREMENT_BYTES];
-};
-
-static enum vouch_err
-secret_sim_attest(struct vouch_ctx *ctx, void *arg, const uint8_t rd[64],
-    uint8_t **out, size_t *out_len)
-{
-	const struct secret_sim_attester *a = arg;
-	struct sim_attest_opts ao;
-
-	memset(&ao, 0, sizeof(ao));
-	memcpy(ao.report_data, rd, sizeof(ao.report_data));
-	memcpy(ao.measurement, a->measurement, sizeof(ao.measurement));
-	return sim_attest(ctx, a->dir, &ao, out, out_len);
-}
-
 static int
 secret_get_main(int argc, char **argv)
 {
@@ -381,7 +363,7 @@ secret_get_main(int argc, char **argv)
 	};
 	const char *service = NULL, *root = NULL, *out_path = NULL;
 	const char *exe = "/proc/self/exe";
-	struct secret_sim_attester sa;
+	struct cli_sim_attester sa;
 	struct vouch_attester att;
 	struct vouch_ctx *ctx = NULL;
 	uint8_t *val = NULL;
@@ -429,7 +411,7 @@ secret_get_main(int argc, char **argv)
 		rc = cli_read_error(ctx, rv);
 		goto out;
 	}
-	att.attest = secret_sim_attest;
+	att.attest = cli_sim_attest;
 	att.arg = &sa;
 	rv = vouch_secret_release_exchange(ctx, service, root, &att,
 	    argv[optind], vouch_profile(), &val, &len, &version);

@@ -9,6 +9,7 @@
 
 #include "bs/bs.h"
 #include "cli.h"
+#include "platform/sim.h"
 
 int	cmd_secret(int argc, char **argv);	/* cli/cmd_secret.c */
 
@@ -127,4 +128,20 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	return cli_dispatch("vouch", commands,
 	    sizeof(commands) / sizeof(commands[0]), argc, argv);
+}
+
+_Static_assert(sizeof(((struct cli_sim_attester *)0)->measurement) ==
+    SIM_MEASUREMENT_BYTES, "a sim measurement");
+
+enum vouch_err
+cli_sim_attest(struct vouch_ctx *ctx, void *arg, const uint8_t rd[64],
+    uint8_t **out, size_t *out_len)
+{
+	const struct cli_sim_attester *a = arg;
+	struct sim_attest_opts ao;
+
+	memset(&ao, 0, sizeof(ao));
+	memcpy(ao.report_data, rd, sizeof(ao.report_data));
+	memcpy(ao.measurement, a->measurement, sizeof(ao.measurement));
+	return sim_attest(ctx, a->dir, &ao, out, out_len);
 }
