@@ -1209,11 +1209,11 @@ judge_collateral(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
  * The cache key (vouch_chain_cache_key): the TEE, the endorsements and
  * the quote's PCK chain.
  */
-static bool
+static void
 dcap_chain_key(const struct vouch_verify_config *cfg, const struct dcap_quote *q,
     bool tdx, uint8_t key[VOUCH_SHA256_BYTES])
 {
-	return vouch_chain_cache_key(cfg, "vouch-dcap-chain-v1", tdx ? 1 : 0,
+	vouch_chain_cache_key(cfg, "vouch-dcap-chain-v1", tdx ? 1 : 0,
 	    q->pck_chain, q->pck_chain_len, NULL, 0, key);
 }
 
@@ -1233,7 +1233,7 @@ dcap_verify_pinned(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	uint8_t root_id[VOUCH_SHA256_BYTES], ckey[VOUCH_SHA256_BYTES];
 	enum vouch_err rv;
 	int64_t now = vouch_ctx_now(ctx), nb = INT64_MIN, na = INT64_MAX;
-	bool processor = false, have_key, leaf_owned = true;
+	bool processor = false, leaf_owned = true;
 	void *extra = NULL;
 
 	memset(&c, 0, sizeof(c));
@@ -1263,9 +1263,8 @@ dcap_verify_pinned(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	 * A PCK chain and collateral that were verified for the same
 	 * inputs and whose window covers now (platform.h, chain cache).
 	 */
-	have_key = dcap_chain_key(cfg, &q, tdx, ckey);
-	if (have_key &&
-	    vouch_chain_cache_get_ex(cfg, ckey, now, &leaf, root_id, &extra) &&
+	dcap_chain_key(cfg, &q, tdx, ckey);
+	if (vouch_chain_cache_get_ex(cfg, ckey, now, &leaf, root_id, &extra) &&
 	    extra != NULL) {
 		hit = extra;
 	}
@@ -1406,7 +1405,7 @@ dcap_verify_pinned(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	 * The verdict on chain and collateral holds whatever this quote's
 	 * TCB level was: remember it.
 	 */
-	if (have_key && (rv == VOUCH_OK || rv == VOUCH_ERR_TCB_OUT_OF_DATE ||
+	if ((rv == VOUCH_OK || rv == VOUCH_ERR_TCB_OUT_OF_DATE ||
 	    rv == VOUCH_ERR_TCB_NEEDS_POLICY || rv == VOUCH_ERR_TCB_NO_MATCH ||
 	    rv == VOUCH_ERR_TCB_REVOKED || rv == VOUCH_ERR_QE_IDENTITY_MISMATCH ||
 	    rv == VOUCH_ERR_TCB_STATUS_UNKNOWN ||

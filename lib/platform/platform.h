@@ -143,15 +143,14 @@ bool	vouch_chain_cache_get_ex(const struct vouch_verify_config *cfg,
  * verdict depends on besides the time: |label| (the platform and key
  * version), |flags| (platform choices; whether revocation is checked is
  * added here), the endorsements (endorsements_digest) and two variable
- * parts |a| and |b| (length-prefixed; may be empty).  False on a hash
- * failure: then the caller does not use the cache.
+ * parts |a| and |b| (length-prefixed; may be empty).
  */
-bool	vouch_chain_cache_key(const struct vouch_verify_config *cfg,
+void	vouch_chain_cache_key(const struct vouch_verify_config *cfg,
 	    const char *label, uint8_t flags, const uint8_t *a, size_t an,
 	    const uint8_t *b, size_t bn, uint8_t key[32]);
 
 /* d = SHA-256(d || u64be(n) || p[0..n)), the chaining step above. */
-bool	vouch_digest_chain(uint8_t d[32], const uint8_t *p, size_t n);
+void	vouch_digest_chain(uint8_t d[32], const uint8_t *p, size_t n);
 
 /* Checks a result lists as not performed; rendered in the output. */
 #define VOUCH_RESULT_MAX_NOTES	8

@@ -603,7 +603,7 @@ snp_chain_extra_free(void *p)
  * VCEK a cache or KDS lookup would add, so reports of several chips with
  * the same endorsements each find their own entry.
  */
-static bool
+static void
 snp_chain_key(const struct vouch_verify_config *cfg, const uint8_t *buf,
     size_t len, const struct snp_report *r, bool vlek,
     uint8_t key[VOUCH_SHA256_BYTES])
@@ -616,7 +616,7 @@ snp_chain_key(const struct vouch_verify_config *cfg, const uint8_t *buf,
 		chip[sizeof(r->chip_id) + i] = (uint8_t)(r->reported_tcb >>
 		    (8 * i));
 	}
-	return vouch_chain_cache_key(cfg, "vouch-snp-chain-v1", vlek ? 1 : 0,
+	vouch_chain_cache_key(cfg, "vouch-snp-chain-v1", vlek ? 1 : 0,
 	    chip, sizeof(chip), len > SNP_REPORT_LEN ? buf + SNP_REPORT_LEN :
 	    buf, len > SNP_REPORT_LEN ? len - SNP_REPORT_LEN : 0, key);
 }
@@ -1226,7 +1226,7 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	uint8_t ckey[VOUCH_SHA256_BYTES];
 	char want[64];
 	int64_t now = vouch_ctx_now(ctx), win_nb = INT64_MIN, win_na = INT64_MAX;
-	bool vlek, provisional = false, leaf_owned = false, have_key;
+	bool vlek, provisional = false, leaf_owned = false;
 	void *extra = NULL;
 	int i;
 
@@ -1249,9 +1249,8 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	 * is still inside its window: only the signature is left to check.
 	 * If it does not verify, the full path below says why.
 	 */
-	have_key = snp_chain_key(cfg, buf, len, &r, vlek, ckey);
-	if (have_key &&
-	    vouch_chain_cache_get_ex(cfg, ckey, now, &leaf, root_id, &extra)) {
+	snp_chain_key(cfg, buf, len, &r, vlek, ckey);
+	if (vouch_chain_cache_get_ex(cfg, ckey, now, &leaf, root_id, &extra)) {
 		ce = extra;
 		if (ce != NULL && ce->vlek == vlek &&
 		    vouch_p384_verify(ce->key, buf, SNP_REPORT_SIGNED_LEN, sig)) {
@@ -1406,7 +1405,7 @@ snp_verify(struct vouch_ctx *ctx, const struct vouch_verify_config *cfg,
 	}
 
 	/* Remember the verdict on the chain for the next report. */
-	ce = have_key ? calloc(1, sizeof(*ce)) : NULL;
+	ce = calloc(1, sizeof(*ce));
 	if (ce != NULL && vouch_p384_key_from_pkey(ctx, X509_get0_pubkey(leaf),
 	    &ce->key) == VOUCH_OK) {
 		ce->product = product;
